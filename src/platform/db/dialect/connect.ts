@@ -1,0 +1,120 @@
+// Opening a database: the only place that knows how each engine is driven. Raw SQL lives here.
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { DB } from '../tables.ts';
+
+export interface Opened {
+  kind: 'sqlite' | 'postgres';
+  /** The writer. On SQLite, the one connection that writes; on PostgreSQL, the pool. */
+  writer: Kysely<DB>;
+  /** The reader. On SQLite, a second connection that never waits behind a write (WAL); on PostgreSQL, the pool. */
+  reader: Kysely<DB>;
+  /** Copies a consistent snapshot to a file (SQLite online backup). */
+  backup?: (file: string) => Promise<void>;
+  close(): Promise<void>;
+}
+
+const REQUIRED_PRAGMAS = { journal_mode: 'wal', synchronous: 2, foreign_keys: 1 } as const;
+
+function openSqliteConnection(file: string, role: 'writer' | 'reader'): SQLite.Database {
+  const conn = new SQLite(file, { timeout: 5000 });
+  conn.pragma('journal_mode = WAL');
+  // Durable means durable: every commit reaches the disk before it is acknowledged.
+  conn.pragma('synchronous = FULL');
+  conn.pragma('foreign_keys = ON');
+  conn.pragma('busy_timeout = 5000');
+  if (role === 'reader') conn.pragma('query_only = ON');
+  const got = {
+    journal_mode: conn.pragma('journal_mode', { simple: true }),
+    synchronous: conn.pragma('synchronous', { simple: true }),
+    foreign_keys: conn.pragma('foreign_keys', { simple: true }),
+  };
+  for (const [name, want] of Object.entries(REQUIRED_PRAGMAS)) {
+    if (got[name as keyof typeof got] !== want) {
+      conn.close();
+      throw new Error(`SQLite refused PRAGMA ${name} (wanted ${want}, got ${String(got[name as keyof typeof got])}); not starting.`);
+    }
+  }
+  return conn;
+}
+
+export function openSqlite(file: string): Opened {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const writeConn = openSqliteConnection(file, 'writer');
+  const readConn = openSqliteConnection(file, 'reader');
+  const writer = new Kysely<DB>({ dialect: new SqliteDialect({ database: writeConn }) });
+  const reader = new Kysely<DB>({ dialect: new SqliteDialect({ database: readConn }) });
+  return {
+    kind: 'sqlite',
+    writer,
+    reader,
+    backup: async (target) => {
+      await writeConn.backup(target);
+    },
+    close: async () => {
+      await reader.destroy();
+      await writer.destroy();
+    },
+  };
+}
+
+// PostgreSQL answers in its own text formats; these parsers make rows read the same as SQLite's:
+// timestamps as ISO-8601 UTC strings, counts as numbers, JSON as the text it was written as.
+const PG_TIMESTAMPTZ = 1184;
+const PG_TIMESTAMP = 1114;
+const PG_INT8 = 20;
+const PG_NUMERIC = 1700;
+const PG_JSON = 114;
+const PG_JSONB = 3802;
+
+export function pgTimestampToIso(value: string): string {
+  // e.g. "2026-11-29 02:44:00.123456+00" (the session runs in UTC)
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}(?::?\d{2})?)?$/.exec(value);
+  if (!m) return new Date(value).toISOString();
+  const frac = (m[3] ?? '.000').slice(1).padEnd(3, '0').slice(0, 3);
+  const zone = m[4] === undefined || m[4] === 'Z' || /^\+00(:?00)?$/.test(m[4]) ? 'Z' : m[4];
+  const iso = `${m[1]}T${m[2]}.${frac}${zone.length === 3 ? `${zone}:00` : zone}`;
+  return zone === 'Z' ? iso : new Date(iso).toISOString();
+}
+
+const parsers: Record<number, (v: string) => unknown> = {
+  [PG_TIMESTAMPTZ]: pgTimestampToIso,
+  [PG_TIMESTAMP]: pgTimestampToIso,
+  [PG_INT8]: (v) => Number.parseInt(v, 10),
+  [PG_NUMERIC]: (v) => Number.parseFloat(v),
+  [PG_JSON]: (v) => v,
+  [PG_JSONB]: (v) => v,
+};
+
+export function openPostgres(url: string, options: { schema?: string; max?: number } = {}): Opened {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    options: `-c TimeZone=UTC -c synchronous_commit=on${options.schema ? ` -c search_path=${options.schema}` : ''}`,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        parsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    },
+  });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'postgres',
+    writer: db,
+    reader: db,
+    close: async () => {
+      await db.destroy();
+    },
+  };
+}
+
+/** For tests: a PostgreSQL schema of their own, created and dropped whole. */
+export async function createSchema(db: Kysely<DB>, schema: string): Promise<void> {
+  await sql`create schema ${sql.id(schema)}`.execute(db);
+}
+
+export async function dropSchema(db: Kysely<DB>, schema: string): Promise<void> {
+  await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db);
+}
