@@ -1,0 +1,75 @@
+// The `mutual` command: serve, migrate, seed, users, audit, backup, import.
+// Every command validates the configuration first and exits 1 naming the variable at fault.
+import { Command, Option } from 'commander';
+import { ConfigError, type Config, loadConfig } from './config.ts';
+import { type Database, openDatabase } from './platform/db/database.ts';
+import { migrateToLatest } from './platform/db/migrate.ts';
+import { systemClock } from './platform/time/clock.ts';
+import { serve } from './server.ts';
+
+function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error('Mutual cannot start: the configuration is not valid.');
+      for (const p of error.problems) console.error(`  ${p.variable}: ${p.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+/** Opens the configured database, runs `fn`, closes it; exit code 1 on failure with the message only. */
+export async function withDatabase<T>(fn: (db: Database, config: Config) => Promise<T>): Promise<T> {
+  const config = configOrExit();
+  const db = openDatabase(config.database);
+  try {
+    return await fn(db, config);
+  } finally {
+    await db.close();
+  }
+}
+
+export function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+const program = new Command();
+program.name('mutual').description('Mutual: software for a community mental-health alliance.').showHelpAfterError();
+
+program
+  .command('start')
+  .description('Migrate, seed the demo alliance if the database is empty (not in production), and serve.')
+  .action(async () => {
+    await serve(configOrExit(), systemClock, { seedDemoIfEmpty: true });
+  });
+
+program
+  .command('serve')
+  .description('Serve the product (run `mutual migrate` first in production).')
+  .addOption(new Option('--no-migrate', 'do not run migrations at start'))
+  .action(async (opts: { migrate: boolean }) => {
+    await serve(configOrExit(), systemClock, { seedDemoIfEmpty: false, migrate: opts.migrate });
+  });
+
+program
+  .command('migrate')
+  .description('Bring the database schema up to date.')
+  .action(async () => {
+    await withDatabase(async (db) => {
+      const ran = await migrateToLatest(db);
+      console.log(ran.length ? `Ran ${ran.length} migrations:\n  ${ran.join('\n  ')}` : 'The database is up to date.');
+    });
+  });
+
+export { program };
+
+const isMain = process.argv[1] && import.meta.filename === (await import('node:fs')).realpathSync(process.argv[1]);
+if (isMain) {
+  await program.parseAsync(process.argv).catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  });
+}

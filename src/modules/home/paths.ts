@@ -1,0 +1,5 @@
+export const paths = {
+  home: '/',
+  accessibility: '/accessibility',
+  privacy: '/privacy',
+} as const;

@@ -1,0 +1,56 @@
+// Every route declares `public: true` or a `permission` in its config; this plugin enforces it.
+// A route with neither is denied (deny by default); test/routes.test.ts fails on any such route.
+// Signed-in callers without the permission see the same 404 as for a page that does not exist.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { sendProblem } from '../http/problems.ts';
+import { ANONYMOUS, type Actor, can } from './policy.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Anyone may call this route, signed in or not. */
+    public?: boolean;
+    /** The permission a caller needs (see platform/access/policy.ts). */
+    permission?: string;
+  }
+  interface FastifyRequest {
+    actor: Actor;
+  }
+}
+
+/** Routes that serve JSON answer problems rather than pages. */
+export function wantsJson(request: FastifyRequest): boolean {
+  const url = request.url;
+  return (
+    url.startsWith('/api/') ||
+    url.startsWith('/openreferral') ||
+    url.startsWith('/fhir/') ||
+    (request.headers.accept?.includes('application/json') === true && !request.headers.accept.includes('text/html'))
+  );
+}
+
+export async function denyUnlessAllowed(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+  const config = request.routeOptions.config ?? {};
+  if (config.public || request.is404) return;
+  const permission = config.permission;
+  if (permission && can(request.actor, permission)) return;
+  if (permission && request.actor.kind === 'anonymous') {
+    if (wantsJson(request)) {
+      return sendProblem(reply, { title: 'Sign in to use this', status: 401 });
+    }
+    return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
+  }
+  // Not allowed, or a route that declared neither: indistinguishable from not found.
+  return reply.callNotFound();
+}
+
+export default fp(
+  async function access(app: FastifyInstance) {
+    app.decorateRequest('actor', null as unknown as { getter: () => Actor });
+    app.addHook('onRequest', async (request) => {
+      request.actor = ANONYMOUS;
+    });
+    app.addHook('preHandler', denyUnlessAllowed);
+  },
+  { name: 'access' },
+);
