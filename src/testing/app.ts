@@ -17,13 +17,19 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function buildTestApp(dialect?: TestDialect, overrides: Partial<Config> = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Called before the app is ready, e.g. to add a route the test needs. */
+  beforeReady?: (app: FastifyInstance) => void | Promise<void>;
+}
+
+export async function buildTestApp(dialect?: TestDialect, overrides: Partial<Config> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const d = dialect ?? testDialects()[0]!;
   const t = await d.fresh();
   const clock = new TestClock();
   const config = testConfig(overrides);
   const platform: Platform = { config, db: t.db, clock };
   const app = await buildApp(platform, { cookieSecret: 'test-cookie-secret-of-at-least-32-characters' });
+  await options.beforeReady?.(app);
   await app.ready();
   return {
     app,

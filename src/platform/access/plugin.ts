@@ -16,6 +16,17 @@ declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor;
   }
+  interface FastifyInstance {
+    /** Every route registered, with what it declared: for the route-permission test and docs. */
+    routeTable: DeclaredRoute[];
+  }
+}
+
+export interface DeclaredRoute {
+  method: string;
+  url: string;
+  public: boolean;
+  permission: string | null;
 }
 
 /** Routes that serve JSON answer problems rather than pages. */
@@ -46,6 +57,23 @@ export async function denyUnlessAllowed(request: FastifyRequest, reply: FastifyR
 
 export default fp(
   async function access(app: FastifyInstance) {
+    const table: DeclaredRoute[] = [];
+    app.decorate('routeTable', table);
+    // Later onRoute hooks may still add to a route's config, so read it when the table is read.
+    app.addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) {
+        table.push({
+          method,
+          url: route.url,
+          get public() {
+            return route.config?.public === true;
+          },
+          get permission() {
+            return route.config?.permission ?? null;
+          },
+        });
+      }
+    });
     app.decorateRequest('actor', null as unknown as { getter: () => Actor });
     app.addHook('onRequest', async (request) => {
       request.actor = ANONYMOUS;
