@@ -39,7 +39,11 @@ describe('configuration from the environment', () => {
   });
 
   it('turns demo mode off in production whatever DEMO says', () => {
-    assert.equal(loadConfig({ NODE_ENV: 'production', DEMO: 'true' }).demo, false);
+    assert.equal(loadConfig({ NODE_ENV: 'production', DEMO: 'true', COOKIE_SECRET: 'x'.repeat(32) }).demo, false);
+  });
+
+  it('requires a cookie secret in production', () => {
+    assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /COOKIE_SECRET/);
   });
 
   it('makes the mutual command exit 1 naming the variable when the environment is invalid', () => {

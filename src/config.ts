@@ -56,6 +56,7 @@ const envSchema = z.object({
       return z.NEVER;
     }),
   COOKIE_SECURE: bool(false).optional(),
+  COOKIE_SECRET: z.string().min(32, 'Expected at least 32 random characters').optional(),
   SESSION_IDLE_MINUTES: int(30, 1, 24 * 60),
   SESSION_ABSOLUTE_HOURS: int(12, 1, 24 * 7),
   BODY_LIMIT_BYTES: int(1_048_576, 1024, 50 * 1_048_576),
@@ -83,6 +84,8 @@ export interface Config {
   logLevel: string;
   trustProxy: boolean | number | string[];
   cookieSecure: boolean;
+  /** Signs cookies (CSRF). Random per process when unset, which is allowed outside production only. */
+  cookieSecret?: string;
   session: { idleMinutes: number; absoluteHours: number };
   bodyLimit: number;
   demo: boolean;
@@ -119,6 +122,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       message: 'Set NOTIFY_SMS_TEMPLATE_ID and NOTIFY_EMAIL_TEMPLATE_ID when NOTIFY_API_KEY is set',
     });
   }
+  if (e.NODE_ENV === 'production' && !e.COOKIE_SECRET) {
+    problems.push({ variable: 'COOKIE_SECRET', message: 'Set COOKIE_SECRET (at least 32 random characters, the same on every process) in production' });
+  }
   if (e.CRISIS_LOCAL_LINE_NUMBER && !e.CRISIS_LOCAL_LINE_NAME) {
     problems.push({ variable: 'CRISIS_LOCAL_LINE_NAME', message: 'Name the local crisis line when its number is set' });
   }
@@ -140,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     cookieSecure: e.COOKIE_SECURE ?? e.NODE_ENV === 'production',
+    cookieSecret: e.COOKIE_SECRET,
     session: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS },
     bodyLimit: e.BODY_LIMIT_BYTES,
     demo: e.DEMO && e.NODE_ENV !== 'production',

@@ -23,7 +23,7 @@ export async function serve(config: Config, clock: Clock, options: ServeOptions)
   const db = openDatabase(config.database);
   if (options.migrate !== false) await migrateToLatest(db);
   const platform: Platform = { config, db, clock };
-  const app = await buildApp(platform, { cookieSecret: process.env.COOKIE_SECRET });
+  const app = await buildApp(platform, { cookieSecret: config.cookieSecret });
   const address = await app.listen({ port: config.port, host: config.host });
   console.log(`${config.serviceName} is running at ${address.replace('127.0.0.1', 'localhost')}`);
 
