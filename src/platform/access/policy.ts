@@ -44,14 +44,14 @@ export const ANONYMOUS: Actor = Object.freeze({ kind: 'anonymous' });
  * permission is granted: docs/security.md lists it, and the route test checks every route names one.
  */
 export const GRANTS: Record<Role, readonly string[]> = {
-  person: ['me:record:read', 'me:record:write'],
-  'network-member': ['me:network:read'],
-  champion: ['home:read', 'directory:read', 'front-door:referral:create', 'community:champion'],
-  practitioner: ['home:read', 'directory:read', 'front-door:referral:create', 'front-door:queue:read', 'front-door:queue:act', 'people:read', 'care:read', 'care:write', 'crisis:board:read', 'crisis:act'],
-  'team-lead': ['home:read', 'directory:read', 'front-door:referral:create', 'front-door:queue:read', 'front-door:queue:act', 'front-door:breaches:read', 'people:read', 'care:read', 'care:write', 'care:team:read', 'crisis:board:read', 'crisis:act', 'access:review'],
-  'provider-admin': ['home:read', 'directory:read', 'directory:services:manage'],
-  commissioner: ['home:read', 'directory:read', 'insights:read'],
-  admin: ['home:read', 'directory:read', 'admin:users:manage', 'admin:outbox:read', 'admin:audit:read', 'admin:timers:read'],
+  person: ['session:end', 'me:record:read', 'me:record:write'],
+  'network-member': ['session:end', 'me:network:read'],
+  champion: ['session:end', 'home:read', 'directory:read', 'front-door:referral:create', 'community:champion'],
+  practitioner: ['session:end', 'home:read', 'directory:read', 'front-door:referral:create', 'front-door:queue:read', 'front-door:queue:act', 'people:read', 'care:read', 'care:write', 'crisis:board:read', 'crisis:act'],
+  'team-lead': ['session:end', 'home:read', 'directory:read', 'front-door:referral:create', 'front-door:queue:read', 'front-door:queue:act', 'front-door:breaches:read', 'people:read', 'care:read', 'care:write', 'care:team:read', 'crisis:board:read', 'crisis:act', 'access:review'],
+  'provider-admin': ['session:end', 'home:read', 'directory:read', 'directory:services:manage'],
+  commissioner: ['session:end', 'home:read', 'directory:read', 'insights:read'],
+  admin: ['session:end', 'home:read', 'directory:read', 'admin:users:manage', 'admin:outbox:read', 'admin:audit:read', 'admin:timers:read'],
 };
 
 /** Permissions that apply within the granting membership's organisation only. */
