@@ -66,6 +66,10 @@ const envSchema = z.object({
   NOTIFY_API_KEY: z.string().optional(),
   NOTIFY_SMS_TEMPLATE_ID: z.string().optional(),
   NOTIFY_EMAIL_TEMPLATE_ID: z.string().optional(),
+  RATE_LIMIT_API_PER_MINUTE: int(120, 1, 1_000_000),
+  RATE_LIMIT_LOOKUP_PER_MINUTE: int(10, 1, 1_000_000),
+  FRONT_DOOR_CRISIS_MINUTES: int(60, 5, 24 * 60),
+  FRONT_DOOR_URGENT_MINUTES: int(240, 15, 7 * 24 * 60),
   CRISIS_EMERGENCY_NUMBER: phone('999'),
   CRISIS_NHS111_NUMBER: phone('111'),
   CRISIS_SAMARITANS_NUMBER: phone('116 123'),
@@ -91,6 +95,10 @@ export interface Config {
   demo: boolean;
   worker: { enabled: boolean; intervalMs: number };
   notify: { apiKey?: string; smsTemplateId?: string; emailTemplateId?: string };
+  /** Requests a minute from one address: public submissions, and look-ups by reference (guessing). */
+  rateLimits: { apiPerMinute: number; lookupPerMinute: number };
+  /** Contact targets: crisis and urgent in minutes; routine is the end of the next working day of the front door. */
+  frontDoor: { crisisMinutes: number; urgentMinutes: number };
   crisis: {
     emergency: string;
     nhs111: string;
@@ -152,6 +160,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     demo: e.DEMO && e.NODE_ENV !== 'production',
     worker: { enabled: e.WORKER, intervalMs: e.WORKER_INTERVAL_MS },
     notify: { apiKey: e.NOTIFY_API_KEY, smsTemplateId: e.NOTIFY_SMS_TEMPLATE_ID, emailTemplateId: e.NOTIFY_EMAIL_TEMPLATE_ID },
+    rateLimits: { apiPerMinute: e.RATE_LIMIT_API_PER_MINUTE, lookupPerMinute: e.RATE_LIMIT_LOOKUP_PER_MINUTE },
+    frontDoor: { crisisMinutes: e.FRONT_DOOR_CRISIS_MINUTES, urgentMinutes: e.FRONT_DOOR_URGENT_MINUTES },
     crisis: {
       emergency: e.CRISIS_EMERGENCY_NUMBER,
       nhs111: e.CRISIS_NHS111_NUMBER,

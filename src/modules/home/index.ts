@@ -1,12 +1,27 @@
 // The home page: where the public, people using services and staff each start.
 import type { FastifyInstance } from 'fastify';
+import { type Actor, can } from '../../platform/access/policy.ts';
 import type { Platform } from '../../platform/context.ts';
 import { paths } from './paths.ts';
 
+/** Where each signed-in person can go, by what their roles allow. The pages check again on arrival. */
+const LINKS: { permission: string; href: string; text: string }[] = [
+  { permission: 'front-door:queue:read', href: '/front-door', text: 'Front door queue' },
+  { permission: 'front-door:breaches:read', href: '/front-door/breaches', text: 'Contact targets missed' },
+  { permission: 'front-door:referral:create', href: '/get-help', text: 'Refer someone for help' },
+  { permission: 'directory:services:manage', href: '/directory/manage', text: 'Your organisation’s services' },
+  { permission: 'directory:read', href: '/directory', text: 'Find support in the directory' },
+  { permission: 'admin:outbox:read', href: '/admin/outbox', text: 'Messages sent (outbox)' },
+];
+
+export function homeLinks(actor: Actor) {
+  return LINKS.filter((l) => can(actor, l.permission)).map(({ href, text }) => ({ href, text }));
+}
+
 export default async function home(app: FastifyInstance, _opts: { platform: Platform }) {
   // Everyone: what Mutual is, how to get help now, and where to go next.
-  app.get(paths.home, { config: { public: true } }, async (_request, reply) => {
-    return reply.view('home/views/index.njk', { title: 'Get support with your mental health' });
+  app.get(paths.home, { config: { public: true } }, async (request, reply) => {
+    return reply.view('home/views/index.njk', { title: 'Get support with your mental health', homeLinks: homeLinks(request.actor) });
   });
 
   app.get(paths.accessibility, { config: { public: true } }, async (_request, reply) => {

@@ -85,7 +85,8 @@ export default fp(
           app.csrfProtection(request, reply, (err?: Error) => (err ? reject(err) : resolve()));
         });
       }
-      if (!wantsJson(request) && request.method !== 'HEAD') {
+      // Only pages carry forms: static files, health checks and metrics need no token.
+      if (!wantsJson(request) && request.method !== 'HEAD' && !/^\/(static|assets|health|metrics)(\/|$)/.test(request.url)) {
         reply.locals.csrfToken = reply.generateCsrf();
       }
       reply.locals.nonce = reply.cspNonce?.script;

@@ -26,6 +26,8 @@ export function configureEnvironment(env: nunjucks.Environment, config: Config):
   env.addFilter('dateTime', formatDateTime);
   env.addFilter('time', formatTime);
   env.addFilter('duration', formatDuration);
+  // How long ago, in words, against the page's own clock reading: {{ r.created_at | since(now) }}.
+  env.addFilter('since', (iso: string, now: string) => formatDuration(new Date(now).getTime() - new Date(iso).getTime()));
   env.addFilter('fieldId', fieldId);
   env.addGlobal('serviceName', config.serviceName);
   env.addGlobal('allianceName', config.allianceName);

@@ -33,3 +33,13 @@ export function columnTypes(db: Kysely<any>) {
 export function nowDefault(db: Kysely<any>): RawBuilder<unknown> {
   return dialectOf(db) === 'postgres' ? sql`now()` : sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 }
+
+/** A CHECK expression: the column holds one of the given values (or null). */
+export function oneOf(column: string, values: readonly string[]): RawBuilder<unknown> {
+  return sql`${sql.ref(column)} is null or ${sql.ref(column)} in (${sql.join(values.map((v) => sql.lit(v)))})`;
+}
+
+/** A CHECK expression: when `column` is set, `required` must be set too (e.g. closed_at needs an outcome). */
+export function requiredWith(column: string, required: string): RawBuilder<unknown> {
+  return sql`${sql.ref(column)} is null or ${sql.ref(required)} is not null`;
+}

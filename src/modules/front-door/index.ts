@@ -1,0 +1,22 @@
+// The front door: anyone can ask for help, any hour (issue 4). Its public face for other modules.
+import type { FastifyInstance } from 'fastify';
+import type { Platform } from '../../platform/context.ts';
+import frontDoorApi from './api.ts';
+import { onBreach, onWarning } from './escalation.ts';
+import journeyRoutes from './journey-routes.ts';
+import queueRoutes from './queue-routes.ts';
+import frontDoorPages from './routes.ts';
+import { TIMER_BREACH, TIMER_WARNING } from './submit.ts';
+
+export { paths as frontDoorPaths } from './paths.ts';
+export { type Submission, type Submitted, submitRequest } from './submit.ts';
+
+export default async function frontDoor(app: FastifyInstance, opts: { platform: Platform }) {
+  const { platform } = opts;
+  platform.timers.register(TIMER_WARNING, (tx, payload) => onWarning(platform, tx, (payload as { requestId: string }).requestId));
+  platform.timers.register(TIMER_BREACH, (tx, payload) => onBreach(platform, tx, (payload as { requestId: string }).requestId));
+  await app.register(frontDoorApi, { platform });
+  await app.register(frontDoorPages, { platform });
+  await app.register(journeyRoutes, { platform });
+  await app.register(queueRoutes, { platform });
+}

@@ -1,0 +1,168 @@
+// Submitting a request for help: everything in one unit of work (issue 4, item 2).
+// The person is found or created (never merged silently), the story is screened for risk, the
+// request gets a reference with a check character, an urgency and a contact target, timers at 75% of
+// the target and at the target, an acknowledgement through the outbox, and an audit event.
+// Either all of it is committed, or none of it (hazard H1: a request is lost).
+import { formatDateTime } from '../../platform/views/format.ts';
+import { recordAudit } from '../../platform/access/audit.ts';
+import type { Platform } from '../../platform/context.ts';
+import type { Tx } from '../../platform/db/database.ts';
+import { newId, parseJson, toJson } from '../../platform/db/ids.ts';
+import { scheduleTimer } from '../../platform/jobs/timers.ts';
+import { enqueueMessage } from '../../platform/notify/outbox.ts';
+import type { OpeningHours } from '../../platform/time/calendar.ts';
+import { findOrCreatePerson, type NewPerson } from '../people/index.ts';
+import { newReference } from './reference.ts';
+import { detectRisk } from './risk-phrases.ts';
+import { addEvent, frontDoorTeam, insertRequest, saveIdempotentResponse } from './store.ts';
+import { contactTarget, type Urgency, urgencyFor, warningAt } from './targets.ts';
+
+export const TIMER_WARNING = 'front-door:warning';
+export const TIMER_BREACH = 'front-door:breach';
+
+export interface Submission {
+  source: 'self' | 'family-or-friend' | 'professional' | 'champion';
+  channel: 'web' | 'api' | 'referral';
+  person: NewPerson;
+  story: string;
+  whatWouldHelp?: string | null;
+  consentToShare: boolean;
+  /** Someone asking on the person's behalf (family, a professional, a champion). */
+  referrer?: { name: string; role?: string | null; organisation?: string | null; phone?: string | null; email?: string | null } | null;
+  /** A signed-in professional or champion making the referral. */
+  referrerUserId?: string | null;
+  /** Champions and professionals record that the person agreed to the referral. */
+  personAgreed?: boolean;
+}
+
+export interface Submitted {
+  id: string;
+  reference: string;
+  status: 'received';
+  urgency: Urgency;
+  riskLevel: 'high' | 'medium' | 'none';
+  contactBy: string;
+  personId: string;
+}
+
+export interface Actor {
+  userId: string | null;
+  role: string | null;
+  address?: string | null;
+}
+
+export interface SubmitOptions {
+  /** An API Idempotency-Key: the answer is saved with the request, in the same unit of work. */
+  idempotency?: { key: string; requestHash: string };
+  /** Runs inside the same unit after the request is written; throwing undoes everything (e.g. a draft already submitted). */
+  within?: (tx: Tx, submitted: Submitted) => Promise<void>;
+}
+
+/** The answer the API gives, and gives again for a repeated Idempotency-Key. */
+export function apiAnswer(s: Submitted) {
+  return { reference: s.reference, status: s.status, urgency: s.urgency, contactBy: s.contactBy };
+}
+
+export async function submitRequest(platform: Platform, submission: Submission, actor: Actor, options: SubmitOptions = {}): Promise<Submitted> {
+  const { db, clock, config } = platform;
+  // Reads that do not need the transaction happen before it, so the unit holds only writes.
+  const team = await frontDoorTeam(db.read);
+  const hours = team ? parseJson<OpeningHours>(team.opening_hours) : null;
+  const risk = detectRisk([submission.story, submission.whatWouldHelp ?? ''].join('\n'));
+
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await db.write(async (tx) => {
+        const now = clock.now();
+        const urgency = urgencyFor(risk.level);
+        const target = contactTarget(urgency, now, hours, config.frontDoor);
+        const person = await findOrCreatePerson(tx, now, submission.person);
+        const id = newId();
+        const reference = newReference();
+        await insertRequest(tx, {
+          id,
+          reference,
+          person_id: person.personId,
+          team_id: team?.id ?? null,
+          source: submission.source,
+          channel: submission.channel,
+          referrer_user_id: submission.referrerUserId ?? null,
+          referrer: submission.referrer ? toJson(submission.referrer) : null,
+          person_agreed: submission.personAgreed ? 1 : 0,
+          story: submission.story,
+          what_would_help: submission.whatWouldHelp ?? null,
+          consent_to_share: submission.consentToShare ? 1 : 0,
+          urgency,
+          risk_level: risk.level,
+          // The categories and where they were found, not the words: the words are in the story.
+          risk_flags: risk.flags.length ? toJson(risk.flags.map((f) => ({ category: f.category, start: f.start, end: f.end }))) : null,
+          need_group: null,
+          status: 'received',
+          owner_user_id: null,
+          contact_target_at: target.toISOString(),
+          first_contact_at: null,
+          failed_attempts: 0,
+          escalated_at: null,
+          decision: null,
+          decision_detail: null,
+          outcome: null,
+          closed_at: null,
+          created_at: now.toISOString(),
+          updated_at: now.toISOString(),
+        });
+        await addEvent(tx, id, now, actor.userId, 'submitted', {
+          source: submission.source,
+          channel: submission.channel,
+          urgency,
+          riskLevel: risk.level,
+          personMatch: person.match,
+          possibleDuplicates: person.possibleDuplicates.length,
+        });
+        await scheduleTimer(tx, { kind: TIMER_WARNING, dueAt: warningAt(now, target), payload: { requestId: id }, dedupeKey: `${TIMER_WARNING}:${id}` });
+        await scheduleTimer(tx, { kind: TIMER_BREACH, dueAt: target, payload: { requestId: id }, dedupeKey: `${TIMER_BREACH}:${id}` });
+        await acknowledge(platform, tx, submission, reference, target);
+        await recordAudit(tx, {
+          at: now,
+          actorUserId: actor.userId,
+          actorRole: actor.role,
+          action: 'front-door.request.submit',
+          entityType: 'request',
+          entityId: id,
+          personId: person.personId,
+          purpose: 'direct care',
+          outcome: 'success',
+          address: actor.address ?? null,
+        });
+        const submitted: Submitted = { id, reference, status: 'received', urgency, riskLevel: risk.level, contactBy: target.toISOString(), personId: person.personId };
+        await options.within?.(tx, submitted);
+        if (options.idempotency) {
+          await saveIdempotentResponse(tx, { ...options.idempotency, statusCode: 201, response: apiAnswer(submitted), at: now });
+        }
+        return submitted;
+      });
+    } catch (error) {
+      // A reference that happens to exist already (one in hundreds of billions): try a new one.
+      if (attempt < 2 && /requests?\.reference|requests_reference/i.test(String((error as Error).message))) continue;
+      throw error;
+    }
+  }
+}
+
+
+/** Tell the person (or whoever asked for them) that the request arrived, its reference, and when to expect contact. */
+async function acknowledge(platform: Platform, tx: Tx, s: Submission, reference: string, target: Date): Promise<void> {
+  const { config, clock } = platform;
+  const onBehalf = s.source !== 'self' && s.referrer;
+  const phone = onBehalf ? s.referrer?.phone : s.person.phone;
+  const email = onBehalf ? s.referrer?.email : s.person.email;
+  const body =
+    `${config.serviceName}: we have your request for help, reference ${reference}. ` +
+    `We will contact ${onBehalf ? 'you or them' : 'you'} by ${formatDateTime(target)}. ` +
+    `If you need help now, call ${config.crisis.emergency} if life is at risk, or NHS ${config.crisis.nhs111} and choose the mental health option. ` +
+    `Samaritans: ${config.crisis.samaritans}, free, any time.`;
+  if (phone) {
+    await enqueueMessage(tx, clock, { channel: 'sms', to: phone, kind: 'front-door.acknowledgement', personalisation: { body } });
+  } else if (email) {
+    await enqueueMessage(tx, clock, { channel: 'email', to: email, kind: 'front-door.acknowledgement', personalisation: { subject: `Your request for help: ${reference}`, body } });
+  }
+}

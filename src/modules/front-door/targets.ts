@@ -1,0 +1,34 @@
+// Contact targets (issue 4): crisis within an hour, urgent within four hours, routine by the end of
+// the next working day of the front door's opening hours. Warnings at 75% of the time to target.
+import type { Config } from '../../config.ts';
+import { endOfNextWorkingDay, type OpeningHours } from '../../platform/time/calendar.ts';
+
+export type Urgency = 'crisis' | 'urgent' | 'routine';
+
+/** Hours used when no front door team is configured: weekdays 09:00–17:00, closed on bank holidays. */
+export const DEFAULT_FRONT_DOOR_HOURS: OpeningHours = {
+  weekly: {
+    mon: [{ opens: '09:00', closes: '17:00' }],
+    tue: [{ opens: '09:00', closes: '17:00' }],
+    wed: [{ opens: '09:00', closes: '17:00' }],
+    thu: [{ opens: '09:00', closes: '17:00' }],
+    fri: [{ opens: '09:00', closes: '17:00' }],
+  },
+  bankHolidays: 'closed',
+};
+
+export function contactTarget(urgency: Urgency, submittedAt: Date, hours: OpeningHours | null, config: Config['frontDoor']): Date {
+  if (urgency === 'crisis') return new Date(submittedAt.getTime() + config.crisisMinutes * 60_000);
+  if (urgency === 'urgent') return new Date(submittedAt.getTime() + config.urgentMinutes * 60_000);
+  return endOfNextWorkingDay(hours ?? DEFAULT_FRONT_DOOR_HOURS, submittedAt);
+}
+
+/** When to warn that a target is near: 75% of the way from submission to target. */
+export function warningAt(submittedAt: Date, target: Date): Date {
+  return new Date(submittedAt.getTime() + Math.round((target.getTime() - submittedAt.getTime()) * 0.75));
+}
+
+/** Risk decides urgency; a human triages and may change it. A high-risk flag brings the request forward. */
+export function urgencyFor(riskLevel: 'high' | 'medium' | 'none'): Urgency {
+  return riskLevel === 'high' ? 'crisis' : riskLevel === 'medium' ? 'urgent' : 'routine';
+}
