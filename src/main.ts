@@ -2,10 +2,16 @@
 // Every command validates the configuration first and exits 1 naming the variable at fault.
 import { Command, Option } from 'commander';
 import { ConfigError, type Config, loadConfig } from './config.ts';
+import { registerAuditCommands } from './platform/access/audit-cli.ts';
+import { registerUserCommands } from './platform/auth/cli.ts';
 import { type Database, openDatabase } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
+import { registerBackupCommand } from './platform/observability/backup.ts';
 import { systemClock } from './platform/time/clock.ts';
 import { serve } from './server.ts';
+import { registerImportCommands } from './modules/directory/import-cli.ts';
+import { registerSeedCommand } from './seed.ts';
+import { registerBankHolidayCommand } from './platform/time/bank-holidays-cli.ts';
 
 function configOrExit(): Config {
   try {
@@ -63,6 +69,13 @@ program
       console.log(ran.length ? `Ran ${ran.length} migrations:\n  ${ran.join('\n  ')}` : 'The database is up to date.');
     });
   });
+
+registerImportCommands(program);
+registerBankHolidayCommand(program);
+registerSeedCommand(program);
+registerAuditCommands(program);
+registerUserCommands(program);
+registerBackupCommand(program);
 
 export { program };
 

@@ -12,9 +12,11 @@ import { migrateToLatest } from './platform/db/migrate.ts';
 import { DEMO, DemoSeedRefused, type DemoSignIn, formatDemoSignIns, REFUSED_IN_PRODUCTION, seedDemo } from './platform/seed/demo-alliance.ts';
 import type { ModuleSeed } from './platform/seed/module-seed.ts';
 import { type Clock, systemClock } from './platform/time/clock.ts';
+import { seed as directorySeed } from './modules/directory/index.ts';
 
 /** Each module's seed, run in this order after the platform's demo alliance. */
 export const MODULE_SEEDS: readonly ModuleSeed[] = [
+  directorySeed,
   // { name: 'directory', ... } — modules add one line each, e.g. `directorySeed,`
 ];
 

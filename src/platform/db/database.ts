@@ -32,6 +32,8 @@ export class Database {
   readonly read: Kysely<DB>;
   /** The writing connection itself, for migrations and tools; application code uses `write`. */
   readonly writer: Kysely<DB>;
+  /** PostgreSQL: the schema this database lives in, when not the default (tests use one each). */
+  readonly schema: string | undefined;
   private readonly opened: Opened;
   private queue: Waiting[] = [];
   private draining = false;
@@ -44,6 +46,7 @@ export class Database {
     this.kind = opened.kind;
     this.read = opened.reader;
     this.writer = opened.writer;
+    this.schema = opened.schema;
   }
 
   /** Runs a unit of work in a transaction; resolves after its commit is durable. */

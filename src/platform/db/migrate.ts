@@ -48,6 +48,9 @@ export function migrator(db: Database): Migrator {
     provider: new FoldersMigrationProvider(migrationFolders()),
     migrationTableName: 'schema_migrations',
     migrationLockTableName: 'schema_migrations_lock',
+    // Kysely looks for its tables by name in every schema unless told which: with a schema per test,
+    // another test's lock table would be taken for ours.
+    migrationTableSchema: db.kind === 'postgres' ? db.schema : undefined,
   });
 }
 

@@ -76,6 +76,8 @@ export interface PeopleTable {
   contact_preferences: string | null;
   /** JSON: NHS Data Dictionary equality categories, each may be "prefer-not-to-say". */
   equality: string | null;
+  /** lower(given)|lower(family)|date of birth|postcode, for finding possible duplicates. */
+  match_key: string;
   merged_into_id: string | null;
   created_at: string;
   updated_at: string;

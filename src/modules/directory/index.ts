@@ -1,0 +1,67 @@
+// The directory: every service and community offer, searchable by need, place and "open now".
+// Public pages need no sign-in; provider admins maintain their own organisation's services.
+import type { FastifyInstance } from 'fastify';
+import type { Platform } from '../../platform/context.ts';
+import type { ModuleSeed } from '../../platform/seed/module-seed.ts';
+import { isBankHoliday } from '../../platform/time/calendar.ts';
+import * as domain from './directory.ts';
+import { handleReviewDue, manageEffects, REVIEW_TIMER, type ReviewPayload } from './effects.ts';
+import type { BankHolidayCheck } from './hours.ts';
+import { manageRoutes } from './manage-routes.ts';
+import { publicRoutes } from './routes.ts';
+import { seedDirectoryDemo, seedDirectoryScale } from './seed.ts';
+
+export type { ServiceRecord } from './model.ts';
+export type { ServiceSummary } from './directory.ts';
+export { paths as directoryPaths } from './paths.ts';
+
+/** Bank holidays in England and Wales, from the platform calendar. */
+export const bankHolidays: BankHolidayCheck = (isoDate) => isBankHoliday(isoDate);
+
+/** The directory's dependencies for domain calls (search, service pages). */
+export function directoryDeps(platform: Platform): domain.DirectoryDeps {
+  return { db: platform.db.read, clock: platform.clock, isBankHoliday: bankHolidays };
+}
+
+/** Active services that may fit what a person wrote (any of its words, best first): for triage. */
+export function suggestServices(platform: Platform, input: { text: string; postcode?: string | null; limit?: number }): Promise<domain.ServiceSummary[]> {
+  return domain.suggestServices(directoryDeps(platform), input);
+}
+
+/** Running services by id, with name, summary, phone and open line (missing or archived ones left out). */
+export function serviceSummaries(platform: Platform, ids: readonly string[]): Promise<domain.ServiceSummary[]> {
+  return domain.serviceSummaries(directoryDeps(platform), ids);
+}
+
+// Which directory organisations of the demo the alliance's demo organisations maintain.
+const DEMO_LINKS = {
+  trust: 'trust',
+  lambeth: 'council',
+  'wellbeing-collective': 'wellbeing',
+  barbertalk: 'barbers',
+  'sanctuary-trust': 'sanctuary',
+  university: 'university',
+  'peer-network': 'peerSupport',
+  advice: 'debtAdvice',
+} as const;
+
+/** The directory's part of `mutual seed` and the demo. */
+export const seed: ModuleSeed = {
+  name: 'directory',
+  async seedDemo(platform, demo) {
+    const organisations = Object.fromEntries(Object.entries(DEMO_LINKS).map(([key, org]) => [key, demo.orgs[org]]));
+    const result = await seedDirectoryDemo(platform, { organisations });
+    return `${result.services} services, ${result.postcodes} postcodes`;
+  },
+  async seedScale(platform, n, onProgress) {
+    const inserted = await seedDirectoryScale(platform, n, (done) => onProgress?.(done, n));
+    return `${inserted} services`;
+  },
+};
+
+export default async function directory(app: FastifyInstance, opts: { platform: Platform }) {
+  const { platform } = opts;
+  platform.timers.register(REVIEW_TIMER, (tx, payload) => handleReviewDue(platform, tx, payload as ReviewPayload));
+  publicRoutes(app, directoryDeps(platform));
+  manageRoutes(app, platform, manageEffects());
+}

@@ -1,0 +1,1246 @@
+// Every query of the directory. Each function takes the database or a transaction first.
+// Writing a service is `upsertServiceRecord`: whole, by id, idempotent (a record whose content has
+// not changed is left alone: no new version, no history row, no search re-index).
+import { createHash } from 'node:crypto';
+import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
+import {
+  type FulltextSpec,
+  nextSearchKey,
+  type SearchDocument,
+  textMatches,
+  textRank,
+  writeSearchDocuments,
+} from '../../platform/db/dialect/fulltext.ts';
+import { dialectOf } from '../../platform/db/dialect/types.ts';
+import { newId, parseJson, toJson } from '../../platform/db/ids.ts';
+import type { DB } from '../../platform/db/tables.ts';
+import { type OpenAtQuery, openingSlots } from './hours.ts';
+import {
+  type AccessRoute,
+  type BankHolidayRule,
+  type Contact,
+  type Location,
+  type OrganisationRecord,
+  type ServiceRecord,
+  type ServiceStatus,
+  type TaxonomyRecord,
+  type TaxonomyTermRecord,
+  type UpsertResult,
+  hasCoordinates,
+  isFree,
+} from './model.ts';
+
+type Db = Kysely<DB>;
+
+export const SERVICES_FULLTEXT: FulltextSpec = {
+  table: 'directory_services',
+  idColumn: 'id',
+  keyColumn: 'search_key',
+  vectorColumn: 'search_vector',
+  ftsTable: 'directory_services_fts',
+  columns: ['name', 'keywords', 'body'],
+};
+
+
+// ---- organisations and taxonomies ------------------------------------------------------------
+
+/** Inserts or updates an HSDS organisation by id. A missing `platformOrganisationId` keeps the existing link. */
+export async function upsertOrganisation(db: Db, org: OrganisationRecord, now?: Date): Promise<'created' | 'updated' | 'unchanged'> {
+  const existing = await db
+    .selectFrom('directory_organisations')
+    .select(['name', 'description', 'email', 'website', 'logo', 'uri', 'parent_organisation_id', 'identifiers', 'platform_organisation_id'])
+    .where('id', '=', org.id)
+    .executeTakeFirst();
+  const row = {
+    name: org.name,
+    description: org.description,
+    email: org.email ?? null,
+    website: org.website ?? null,
+    logo: org.logo ?? null,
+    uri: org.uri ?? null,
+    parent_organisation_id: org.parentOrganisationId ?? null,
+    identifiers: org.identifiers?.length ? toJson(org.identifiers) : null,
+    platform_organisation_id: org.platformOrganisationId ?? existing?.platform_organisation_id ?? null,
+  };
+  const at = now?.toISOString();
+  if (!existing) {
+    await db
+      .insertInto('directory_organisations')
+      .values({ id: org.id, ...row, ...(at ? { created_at: at, updated_at: at } : {}) })
+      .execute();
+    return 'created';
+  }
+  const same = (Object.keys(row) as (keyof typeof row)[]).every((k) => (existing[k] ?? null) === row[k]);
+  if (same) return 'unchanged';
+  await db
+    .updateTable('directory_organisations')
+    .set({ ...row, ...(at ? { updated_at: at } : {}) })
+    .where('id', '=', org.id)
+    .execute();
+  return 'updated';
+}
+
+export async function upsertTaxonomy(db: Db, taxonomy: TaxonomyRecord): Promise<void> {
+  const row = { name: taxonomy.name, description: taxonomy.description, uri: taxonomy.uri ?? null, version: taxonomy.version ?? null };
+  await db
+    .insertInto('directory_taxonomies')
+    .values({ id: taxonomy.id, ...row })
+    .onConflict((oc) => oc.column('id').doUpdateSet(row))
+    .execute();
+}
+
+/** Inserts or updates taxonomy terms by id. A term's need group is kept when the incoming term has none. */
+export async function upsertTaxonomyTerms(db: Db, terms: readonly TaxonomyTermRecord[]): Promise<void> {
+  for (const term of terms) {
+    const row = {
+      code: term.code ?? null,
+      name: term.name,
+      description: term.description,
+      parent_id: term.parentId ?? null,
+      taxonomy_id: term.taxonomyId ?? null,
+      taxonomy: term.taxonomy ?? null,
+      term_uri: term.termUri ?? null,
+    };
+    await db
+      .insertInto('directory_taxonomy_terms')
+      .values({ id: term.id, ...row, need_group: term.needGroup ?? null })
+      .onConflict((oc) => oc.column('id').doUpdateSet(term.needGroup ? { ...row, need_group: term.needGroup } : row))
+      .execute();
+  }
+}
+
+export async function listTaxonomies(db: Db) {
+  return db.selectFrom('directory_taxonomies').select(['id', 'name', 'description', 'uri', 'version']).orderBy('name').execute();
+}
+
+export async function listTaxonomyTerms(db: Db, filter: { taxonomyId?: string; ids?: string[] } = {}): Promise<TaxonomyTermRecord[]> {
+  let q = db
+    .selectFrom('directory_taxonomy_terms')
+    .select(['id', 'code', 'name', 'description', 'parent_id', 'taxonomy_id', 'taxonomy', 'term_uri', 'need_group'])
+    .orderBy('name')
+    .orderBy('id');
+  if (filter.taxonomyId) q = q.where('taxonomy_id', '=', filter.taxonomyId);
+  if (filter.ids) {
+    if (filter.ids.length === 0) return [];
+    q = q.where('id', 'in', filter.ids);
+  }
+  const rows = await q.execute();
+  return rows.map(termFromRow);
+}
+
+function termFromRow(r: {
+  id: string;
+  code: string | null;
+  name: string;
+  description: string;
+  parent_id: string | null;
+  taxonomy_id: string | null;
+  taxonomy: string | null;
+  term_uri: string | null;
+  need_group: string | null;
+}): TaxonomyTermRecord {
+  return {
+    id: r.id,
+    code: r.code,
+    name: r.name,
+    description: r.description,
+    parentId: r.parent_id,
+    taxonomyId: r.taxonomy_id,
+    taxonomy: r.taxonomy,
+    termUri: r.term_uri,
+    needGroup: r.need_group as TaxonomyTermRecord['needGroup'],
+  };
+}
+
+// ---- services: write -------------------------------------------------------------------------
+
+export interface UpsertOptions {
+  /** When the change happened (history's recorded_at); defaults to the record's lastModified. */
+  now?: Date;
+  /** Who made it (history); null for imports and seeds. */
+  actorUserId?: string | null;
+  /** What the history row calls it; defaults to created/updated. */
+  change?: 'created' | 'updated' | 'imported' | 'archived' | 'reviewed' | 'seeded';
+}
+
+/** The record's content, without lastModified: what idempotence compares. */
+export function contentHash(record: ServiceRecord): string {
+  const { lastModified: _ignored, ...content } = record;
+  return createHash('sha256').update(canonicalJson(content)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined && v !== null)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+function flag(b: boolean): number {
+  return b ? 1 : 0;
+}
+
+/** The first physical address's postcode, normalised for display and filters. */
+function locationPostcode(location: Location): string | null {
+  const address = location.addresses.find((a) => a.addressType === 'physical') ?? location.addresses[0];
+  return address?.postalCode ? address.postalCode.toUpperCase().replace(/\s+/g, ' ').trim() : null;
+}
+
+function serviceRow(record: ServiceRecord) {
+  const access = new Set<AccessRoute>(record.howToAccess);
+  return {
+    organisation_id: record.organisation.id,
+    name: record.name,
+    alternate_name: record.alternateName ?? null,
+    description: record.description ?? null,
+    url: record.url ?? null,
+    email: record.email ?? null,
+    status: record.status,
+    interpretation_services: record.interpretationServices ?? null,
+    application_process: record.applicationProcess ?? null,
+    fees_description: record.feesDescription ?? null,
+    wait_time: record.waitTime ?? null,
+    accreditations: record.accreditations ?? null,
+    eligibility_description: record.eligibilityDescription ?? null,
+    minimum_age: record.minimumAge ?? null,
+    maximum_age: record.maximumAge ?? null,
+    alert: record.alert ?? null,
+    assured_date: record.assuredDate ?? null,
+    assurer_email: record.assurerEmail ?? null,
+    last_modified: record.lastModified,
+    access_self_referral: flag(access.has('self-referral')),
+    access_front_door: flag(access.has('via-front-door')),
+    access_professional: flag(access.has('professional-referral')),
+    access_mutual: flag(access.has('mutual-referral')),
+    accepting_new_referrals: flag(record.acceptingNewReferrals),
+    bank_holidays: record.bankHolidays ?? 'sunday-hours',
+    is_free: flag(isFree(record)),
+    located: flag(record.serviceAtLocations.some((sal) => hasCoordinates(sal.location))),
+    complex_hours: flag(openingSlots(record.schedules).complex),
+    cost_options: record.costOptions.length ? toJson(record.costOptions) : null,
+    funding: record.funding.length ? toJson(record.funding) : null,
+  };
+}
+
+/** The words search looks at: the name; then organisation, other names, needs and languages; then the rest. */
+function searchDocument(record: ServiceRecord, termNames: string[], key: number | null): SearchDocument {
+  const keywords = [record.organisation.name, record.alternateName, ...termNames, ...record.languages.map((l) => l.name)];
+  const body = [
+    record.description,
+    record.eligibilityDescription,
+    record.applicationProcess,
+    ...record.serviceAreas.map((a) => a.name ?? a.description),
+    ...record.serviceAtLocations.flatMap((sal) => [sal.location.name, ...sal.location.addresses.map((a) => `${a.address1} ${a.city} ${a.postalCode}`)]),
+  ];
+  const join = (xs: (string | null | undefined)[]) => xs.filter(Boolean).join(' \n');
+  return { id: record.id, key, texts: [record.name, join(keywords), join(body)] };
+}
+
+async function upsertLocation(db: Db, location: Location): Promise<void> {
+  const row = {
+    location_type: location.locationType,
+    name: location.name ?? null,
+    alternate_name: location.alternateName ?? null,
+    description: location.description ?? null,
+    transportation: location.transportation ?? null,
+    latitude: location.latitude ?? null,
+    longitude: location.longitude ?? null,
+    external_identifier: location.externalIdentifier ?? null,
+    external_identifier_type: location.externalIdentifierType ?? null,
+    addresses: toJson(location.addresses),
+    accessibility: toJson(location.accessibility),
+    postcode: locationPostcode(location),
+  };
+  await db
+    .insertInto('directory_locations')
+    .values({ id: location.id, ...row })
+    .onConflict((oc) => oc.column('id').doUpdateSet(row))
+    .execute();
+}
+
+async function insertChildren(db: Db, record: ServiceRecord): Promise<void> {
+  const sid = record.id;
+  for (const sal of record.serviceAtLocations) await upsertLocation(db, sal.location);
+  const insert = async <T extends keyof DB>(table: T, rows: Record<string, unknown>[]) => {
+    const CHUNK = 100;
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      // biome-ignore lint/suspicious/noExplicitAny: rows are built for this table just above.
+      await db.insertInto(table).values(rows.slice(i, i + CHUNK) as any).execute();
+    }
+  };
+  await insert(
+    'directory_service_at_locations',
+    record.serviceAtLocations.map((sal) => ({ id: sal.id, service_id: sid, location_id: sal.location.id, description: sal.description ?? null })),
+  );
+  await insert(
+    'directory_schedules',
+    record.schedules.map((s, position) => ({
+      id: s.id,
+      service_id: sid,
+      service_at_location_id: s.serviceAtLocationId ?? null,
+      freq: s.freq ?? null,
+      interval: s.interval ?? null,
+      byday: s.byday ?? null,
+      bymonthday: s.bymonthday ?? null,
+      dtstart: s.dtstart ?? null,
+      valid_from: s.validFrom ?? null,
+      valid_to: s.validTo ?? null,
+      opens_at: s.opensAt ?? null,
+      closes_at: s.closesAt ?? null,
+      description: s.description ?? null,
+      attending_type: s.attendingType ?? null,
+      notes: s.notes ?? null,
+      schedule_link: s.scheduleLink ?? null,
+      position,
+    })),
+  );
+  const rule = record.bankHolidays ?? 'sunday-hours';
+  await insert(
+    'directory_opening_slots',
+    openingSlots(record.schedules).slots.map((s) => ({
+      service_id: sid,
+      day: s.day,
+      origin_day: s.originDay,
+      spill: flag(s.spill),
+      opens_min: s.opensMin,
+      closes_min: s.closesMin,
+      valid_from: s.validFrom,
+      valid_to: s.validTo,
+      bank_holidays: rule,
+    })),
+  );
+  await insert(
+    'directory_contacts',
+    record.contacts.map((c, position) => ({ id: c.id, service_id: sid, name: c.name ?? null, title: c.title ?? null, department: c.department ?? null, email: c.email ?? null, position })),
+  );
+  const phones = [
+    ...record.phones.map((p) => ({ p, contactId: null as string | null })),
+    ...record.contacts.flatMap((c) => c.phones.map((p) => ({ p, contactId: c.id }))),
+  ];
+  await insert(
+    'directory_phones',
+    phones.map(({ p, contactId }, position) => ({
+      id: p.id,
+      service_id: sid,
+      contact_id: contactId,
+      number: p.number,
+      extension: p.extension ?? null,
+      type: p.type ?? null,
+      description: p.description ?? null,
+      languages: p.languages?.length ? toJson(p.languages) : null,
+      position,
+    })),
+  );
+  await insert(
+    'directory_languages',
+    record.languages.map((l, position) => ({ id: l.id, service_id: sid, name: l.name, code: l.code ?? null, note: l.note ?? null, position })),
+  );
+  await insert(
+    'directory_service_areas',
+    record.serviceAreas.map((a, position) => ({
+      id: a.id,
+      service_id: sid,
+      name: a.name ?? null,
+      description: a.description ?? null,
+      extent: a.extent ?? null,
+      extent_type: a.extentType ?? null,
+      uri: a.uri ?? null,
+      position,
+    })),
+  );
+  await insert(
+    'directory_service_taxonomy_terms',
+    record.attributes.map((a, position) => ({ id: a.id, service_id: sid, taxonomy_term_id: a.taxonomyTermId, link_type: a.linkType ?? null, position })),
+  );
+  await insert(
+    'directory_service_capacity',
+    record.capacity.map((c) => ({
+      id: c.id,
+      service_id: sid,
+      available: c.available,
+      maximum: c.maximum ?? null,
+      unit: c.unit,
+      description: c.description ?? null,
+      updated: c.updated,
+    })),
+  );
+}
+
+const CHILD_TABLES = [
+  'directory_service_capacity',
+  'directory_service_taxonomy_terms',
+  'directory_service_areas',
+  'directory_languages',
+  'directory_phones',
+  'directory_contacts',
+  'directory_opening_slots',
+  'directory_schedules',
+  'directory_service_at_locations',
+] as const;
+
+/**
+ * Writes a whole service by id: the organisation (upserted), taxonomy terms given in full, the
+ * service row, and its child rows (replaced), its search document and a history row. A record whose
+ * content (everything but lastModified) equals what is stored changes nothing: `unchanged`.
+ * Run inside `db.write` so the record is written whole or not at all.
+ */
+export async function upsertServiceRecord(db: Db, record: ServiceRecord, options: UpsertOptions = {}): Promise<UpsertResult> {
+  const hash = contentHash(record);
+  const existing = await db
+    .selectFrom('directory_services')
+    .select(['content_hash', 'version', 'search_key'])
+    .where('id', '=', record.id)
+    .executeTakeFirst();
+  if (existing && existing.content_hash === hash) return { id: record.id, outcome: 'unchanged', version: existing.version };
+
+  await upsertOrganisation(db, record.organisation, options.now);
+  const fullTerms = record.attributes.flatMap((a) => (a.taxonomyTerm ? [{ ...a.taxonomyTerm, id: a.taxonomyTermId }] : []));
+  if (fullTerms.length) await upsertTaxonomyTerms(db, fullTerms);
+
+  const version = existing ? existing.version + 1 : 1;
+  const at = (options.now?.toISOString() ?? record.lastModified) as string;
+  const row = { ...serviceRow(record), version, content_hash: hash, updated_at: at };
+  let key = existing?.search_key ?? null;
+  if (existing) {
+    await db.updateTable('directory_services').set(row).where('id', '=', record.id).execute();
+    for (const table of CHILD_TABLES) await db.deleteFrom(table).where('service_id', '=', record.id).execute();
+  } else {
+    key = await nextSearchKey(db, SERVICES_FULLTEXT);
+    await db
+      .insertInto('directory_services')
+      .values({ id: record.id, ...row, search_key: key, created_at: at })
+      .execute();
+  }
+  await insertChildren(db, record);
+
+  const termIds = record.attributes.map((a) => a.taxonomyTermId);
+  const termNames = termIds.length
+    ? (await db.selectFrom('directory_taxonomy_terms').select(['name']).where('id', 'in', termIds).execute()).map((t) => t.name)
+    : [];
+  await writeSearchDocuments(db, SERVICES_FULLTEXT, [searchDocument(record, termNames, key)]);
+
+  await db
+    .insertInto('directory_service_history')
+    .values({
+      id: newId(),
+      service_id: record.id,
+      version,
+      change: options.change ?? (existing ? 'updated' : 'created'),
+      actor_user_id: options.actorUserId ?? null,
+      recorded_at: at,
+      snapshot: toJson(record),
+    })
+    .execute();
+  return { id: record.id, outcome: existing ? 'updated' : 'created', version };
+}
+
+/**
+ * Inserts many new services at once (the scale seed): multi-row inserts, no history diffing.
+ * Records whose id is already stored are skipped. Returns how many were inserted.
+ */
+export async function insertServiceRecordsBulk(db: Db, records: readonly ServiceRecord[], now: Date): Promise<number> {
+  if (records.length === 0) return 0;
+  const ids = records.map((r) => r.id);
+  const present = new Set(
+    (await db.selectFrom('directory_services').select(['id']).where('id', 'in', ids).execute()).map((r) => r.id),
+  );
+  const fresh = records.filter((r) => !present.has(r.id));
+  if (fresh.length === 0) return 0;
+  const orgs = new Map(fresh.map((r) => [r.organisation.id, r.organisation]));
+  const knownOrgs = new Set(
+    (await db.selectFrom('directory_organisations').select(['id']).where('id', 'in', [...orgs.keys()]).execute()).map((o) => o.id),
+  );
+  for (const org of orgs.values()) if (!knownOrgs.has(org.id)) await upsertOrganisation(db, org, now);
+  let key = await nextSearchKey(db, SERVICES_FULLTEXT);
+  const at = now.toISOString();
+  const rows = fresh.map((r) => ({
+    id: r.id,
+    ...serviceRow(r),
+    version: 1,
+    content_hash: contentHash(r),
+    search_key: key == null ? null : key++,
+    created_at: at,
+    updated_at: at,
+  }));
+  const CHUNK = 200;
+  for (let i = 0; i < rows.length; i += CHUNK) await db.insertInto('directory_services').values(rows.slice(i, i + CHUNK)).execute();
+
+  const locations = fresh.flatMap((r) => r.serviceAtLocations.map((s) => s.location));
+  const locRows = [...new Map(locations.map((l) => [l.id, l])).values()].map((l) => ({
+    id: l.id,
+    location_type: l.locationType,
+    name: l.name ?? null,
+    alternate_name: l.alternateName ?? null,
+    description: l.description ?? null,
+    transportation: l.transportation ?? null,
+    latitude: l.latitude ?? null,
+    longitude: l.longitude ?? null,
+    external_identifier: l.externalIdentifier ?? null,
+    external_identifier_type: l.externalIdentifierType ?? null,
+    addresses: toJson(l.addresses),
+    accessibility: toJson(l.accessibility),
+    postcode: locationPostcode(l),
+  }));
+  for (let i = 0; i < locRows.length; i += CHUNK) {
+    await db
+      .insertInto('directory_locations')
+      .values(locRows.slice(i, i + CHUNK))
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+  }
+  const many = async <T extends keyof DB>(table: T, list: Record<string, unknown>[]) => {
+    for (let i = 0; i < list.length; i += CHUNK) {
+      // biome-ignore lint/suspicious/noExplicitAny: rows are built for this table just below.
+      await db.insertInto(table).values(list.slice(i, i + CHUNK) as any).execute();
+    }
+  };
+  await many(
+    'directory_service_at_locations',
+    fresh.flatMap((r) => r.serviceAtLocations.map((s) => ({ id: s.id, service_id: r.id, location_id: s.location.id, description: s.description ?? null }))),
+  );
+  await many(
+    'directory_schedules',
+    fresh.flatMap((r) =>
+      r.schedules.map((s, position) => ({
+        id: s.id,
+        service_id: r.id,
+        service_at_location_id: s.serviceAtLocationId ?? null,
+        freq: s.freq ?? null,
+        interval: s.interval ?? null,
+        byday: s.byday ?? null,
+        bymonthday: s.bymonthday ?? null,
+        dtstart: s.dtstart ?? null,
+        valid_from: s.validFrom ?? null,
+        valid_to: s.validTo ?? null,
+        opens_at: s.opensAt ?? null,
+        closes_at: s.closesAt ?? null,
+        description: s.description ?? null,
+        attending_type: s.attendingType ?? null,
+        notes: s.notes ?? null,
+        schedule_link: s.scheduleLink ?? null,
+        position,
+      })),
+    ),
+  );
+  await many(
+    'directory_opening_slots',
+    fresh.flatMap((r) =>
+      openingSlots(r.schedules).slots.map((s) => ({
+        service_id: r.id,
+        day: s.day,
+        origin_day: s.originDay,
+        spill: flag(s.spill),
+        opens_min: s.opensMin,
+        closes_min: s.closesMin,
+        valid_from: s.validFrom,
+        valid_to: s.validTo,
+        bank_holidays: r.bankHolidays ?? 'sunday-hours',
+      })),
+    ),
+  );
+  await many(
+    'directory_phones',
+    fresh.flatMap((r) =>
+      r.phones.map((p, position) => ({
+        id: p.id,
+        service_id: r.id,
+        contact_id: null,
+        number: p.number,
+        extension: p.extension ?? null,
+        type: p.type ?? null,
+        description: p.description ?? null,
+        languages: null,
+        position,
+      })),
+    ),
+  );
+  await many(
+    'directory_languages',
+    fresh.flatMap((r) => r.languages.map((l, position) => ({ id: l.id, service_id: r.id, name: l.name, code: l.code ?? null, note: l.note ?? null, position }))),
+  );
+  await many(
+    'directory_service_taxonomy_terms',
+    fresh.flatMap((r) => r.attributes.map((a, position) => ({ id: a.id, service_id: r.id, taxonomy_term_id: a.taxonomyTermId, link_type: a.linkType ?? null, position }))),
+  );
+  await many(
+    'directory_service_capacity',
+    fresh.flatMap((r) =>
+      r.capacity.map((c) => ({ id: c.id, service_id: r.id, available: c.available, maximum: c.maximum ?? null, unit: c.unit, description: c.description ?? null, updated: c.updated })),
+    ),
+  );
+  const termNames = new Map((await db.selectFrom('directory_taxonomy_terms').select(['id', 'name']).execute()).map((t) => [t.id, t.name]));
+  await writeSearchDocuments(
+    db,
+    SERVICES_FULLTEXT,
+    fresh.map((r, i) =>
+      searchDocument(
+        r,
+        r.attributes.map((a) => termNames.get(a.taxonomyTermId) ?? ''),
+        rows[i]!.search_key,
+      ),
+    ),
+  );
+  return fresh.length;
+}
+
+// ---- services: read --------------------------------------------------------------------------
+
+/** Loads whole services by id, in the order asked (missing ids are left out). */
+export async function loadServiceRecords(db: Db, ids: readonly string[]): Promise<ServiceRecord[]> {
+  if (ids.length === 0) return [];
+  const list = [...new Set(ids)];
+  const services = await db
+    .selectFrom('directory_services')
+    .select([
+      'id',
+      'organisation_id',
+      'name',
+      'alternate_name',
+      'description',
+      'url',
+      'email',
+      'status',
+      'interpretation_services',
+      'application_process',
+      'fees_description',
+      'wait_time',
+      'accreditations',
+      'eligibility_description',
+      'minimum_age',
+      'maximum_age',
+      'alert',
+      'assured_date',
+      'assurer_email',
+      'last_modified',
+      'access_self_referral',
+      'access_front_door',
+      'access_professional',
+      'access_mutual',
+      'accepting_new_referrals',
+      'bank_holidays',
+      'cost_options',
+      'funding',
+    ])
+    .where('id', 'in', list)
+    .execute();
+  if (services.length === 0) return [];
+  const orgIds = [...new Set(services.map((s) => s.organisation_id))];
+  const [orgs, sals, schedules, contacts, phones, languages, areas, links, capacity] = await Promise.all([
+    db
+      .selectFrom('directory_organisations')
+      .select(['id', 'name', 'description', 'email', 'website', 'logo', 'uri', 'parent_organisation_id', 'identifiers', 'platform_organisation_id'])
+      .where('id', 'in', orgIds)
+      .execute(),
+    db
+      .selectFrom('directory_service_at_locations as sal')
+      .innerJoin('directory_locations as l', 'l.id', 'sal.location_id')
+      .select([
+        'sal.id as sal_id',
+        'sal.service_id',
+        'sal.description as sal_description',
+        'l.id',
+        'l.location_type',
+        'l.name',
+        'l.alternate_name',
+        'l.description',
+        'l.transportation',
+        'l.latitude',
+        'l.longitude',
+        'l.external_identifier',
+        'l.external_identifier_type',
+        'l.addresses',
+        'l.accessibility',
+      ])
+      .where('sal.service_id', 'in', list)
+      .orderBy('sal.id')
+      .execute(),
+    db
+      .selectFrom('directory_schedules')
+      .select([
+        'id',
+        'service_id',
+        'service_at_location_id',
+        'freq',
+        'interval',
+        'byday',
+        'bymonthday',
+        'dtstart',
+        'valid_from',
+        'valid_to',
+        'opens_at',
+        'closes_at',
+        'description',
+        'attending_type',
+        'notes',
+        'schedule_link',
+      ])
+      .where('service_id', 'in', list)
+      .orderBy('position')
+      .execute(),
+    db.selectFrom('directory_contacts').select(['id', 'service_id', 'name', 'title', 'department', 'email']).where('service_id', 'in', list).orderBy('position').execute(),
+    db
+      .selectFrom('directory_phones')
+      .select(['id', 'service_id', 'contact_id', 'number', 'extension', 'type', 'description', 'languages'])
+      .where('service_id', 'in', list)
+      .orderBy('position')
+      .execute(),
+    db.selectFrom('directory_languages').select(['id', 'service_id', 'name', 'code', 'note']).where('service_id', 'in', list).orderBy('position').execute(),
+    db
+      .selectFrom('directory_service_areas')
+      .select(['id', 'service_id', 'name', 'description', 'extent', 'extent_type', 'uri'])
+      .where('service_id', 'in', list)
+      .orderBy('position')
+      .execute(),
+    db
+      .selectFrom('directory_service_taxonomy_terms')
+      .select(['id', 'service_id', 'taxonomy_term_id', 'link_type'])
+      .where('service_id', 'in', list)
+      .orderBy('position')
+      .execute(),
+    db
+      .selectFrom('directory_service_capacity')
+      .select(['id', 'service_id', 'available', 'maximum', 'unit', 'description', 'updated'])
+      .where('service_id', 'in', list)
+      .orderBy('id')
+      .execute(),
+  ]);
+  const terms = new Map((await listTaxonomyTerms(db, { ids: [...new Set(links.map((l) => l.taxonomy_term_id))] })).map((t) => [t.id, t]));
+  const orgById = new Map(orgs.map((o) => [o.id, o]));
+  const by = <T extends { service_id: string }>(rows: T[]) => {
+    const m = new Map<string, T[]>();
+    for (const r of rows) m.set(r.service_id, [...(m.get(r.service_id) ?? []), r]);
+    return (id: string) => m.get(id) ?? [];
+  };
+  const salOf = by(sals);
+  const schedulesOf = by(schedules);
+  const contactsOf = by(contacts);
+  const phonesOf = by(phones);
+  const languagesOf = by(languages);
+  const areasOf = by(areas);
+  const linksOf = by(links);
+  const capacityOf = by(capacity);
+  const phone = (p: (typeof phones)[number]) => ({
+    id: p.id,
+    number: p.number,
+    extension: p.extension,
+    type: p.type,
+    description: p.description,
+    languages: parseJson<string[]>(p.languages) ?? [],
+  });
+  const records = services.map((s): ServiceRecord => {
+    const o = orgById.get(s.organisation_id)!;
+    const access: AccessRoute[] = [];
+    if (s.access_self_referral) access.push('self-referral');
+    if (s.access_front_door) access.push('via-front-door');
+    if (s.access_professional) access.push('professional-referral');
+    if (s.access_mutual) access.push('mutual-referral');
+    const servicePhones = phonesOf(s.id);
+    return {
+      id: s.id,
+      organisation: {
+        id: o.id,
+        name: o.name,
+        description: o.description,
+        email: o.email,
+        website: o.website,
+        logo: o.logo,
+        uri: o.uri,
+        parentOrganisationId: o.parent_organisation_id,
+        identifiers: parseJson(o.identifiers) ?? [],
+        platformOrganisationId: o.platform_organisation_id,
+      },
+      name: s.name,
+      alternateName: s.alternate_name,
+      description: s.description,
+      url: s.url,
+      email: s.email,
+      status: s.status as ServiceStatus,
+      interpretationServices: s.interpretation_services,
+      applicationProcess: s.application_process,
+      feesDescription: s.fees_description,
+      waitTime: s.wait_time,
+      accreditations: s.accreditations,
+      eligibilityDescription: s.eligibility_description,
+      minimumAge: s.minimum_age,
+      maximumAge: s.maximum_age,
+      alert: s.alert,
+      assuredDate: s.assured_date,
+      assurerEmail: s.assurer_email,
+      lastModified: s.last_modified,
+      howToAccess: access,
+      acceptingNewReferrals: s.accepting_new_referrals === 1,
+      bankHolidays: s.bank_holidays as BankHolidayRule,
+      schedules: schedulesOf(s.id).map((x) => ({
+        id: x.id,
+        freq: x.freq as ServiceRecord['schedules'][number]['freq'],
+        interval: x.interval,
+        byday: x.byday,
+        bymonthday: x.bymonthday,
+        dtstart: x.dtstart,
+        validFrom: x.valid_from,
+        validTo: x.valid_to,
+        opensAt: x.opens_at,
+        closesAt: x.closes_at,
+        description: x.description,
+        attendingType: x.attending_type,
+        notes: x.notes,
+        scheduleLink: x.schedule_link,
+        serviceAtLocationId: x.service_at_location_id,
+      })),
+      serviceAtLocations: salOf(s.id).map((l) => ({
+        id: l.sal_id,
+        description: l.sal_description,
+        location: {
+          id: l.id,
+          locationType: l.location_type as Location['locationType'],
+          name: l.name,
+          alternateName: l.alternate_name,
+          description: l.description,
+          transportation: l.transportation,
+          latitude: l.latitude,
+          longitude: l.longitude,
+          externalIdentifier: l.external_identifier,
+          externalIdentifierType: l.external_identifier_type,
+          addresses: parseJson(l.addresses) ?? [],
+          accessibility: parseJson(l.accessibility) ?? [],
+        },
+      })),
+      phones: servicePhones.filter((p) => p.contact_id == null).map(phone),
+      contacts: contactsOf(s.id).map(
+        (c): Contact => ({
+          id: c.id,
+          name: c.name,
+          title: c.title,
+          department: c.department,
+          email: c.email,
+          phones: servicePhones.filter((p) => p.contact_id === c.id).map(phone),
+        }),
+      ),
+      languages: languagesOf(s.id).map((l) => ({ id: l.id, name: l.name, code: l.code, note: l.note })),
+      serviceAreas: areasOf(s.id).map((a) => ({ id: a.id, name: a.name, description: a.description, extent: a.extent, extentType: a.extent_type, uri: a.uri })),
+      costOptions: parseJson(s.cost_options) ?? [],
+      funding: parseJson(s.funding) ?? [],
+      attributes: linksOf(s.id).map((l) => {
+        const term = terms.get(l.taxonomy_term_id);
+        return { id: l.id, taxonomyTermId: l.taxonomy_term_id, linkType: l.link_type, ...(term ? { taxonomyTerm: term } : {}) };
+      }),
+      capacity: capacityOf(s.id).map((c) => ({ id: c.id, available: c.available, maximum: c.maximum, unit: c.unit, description: c.description, updated: c.updated })),
+    };
+  });
+  const order = new Map(list.map((id, i) => [id, i]));
+  return records.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+}
+
+export async function loadServiceRecord(db: Db, id: string): Promise<ServiceRecord | null> {
+  return (await loadServiceRecords(db, [id]))[0] ?? null;
+}
+
+/** The alliance organisation that maintains a service (for provider-admin checks), or undefined if the service does not exist. */
+export async function serviceOwner(db: Db, serviceId: string): Promise<{ platformOrganisationId: string | null } | undefined> {
+  const row = await db
+    .selectFrom('directory_services as s')
+    .innerJoin('directory_organisations as o', 'o.id', 's.organisation_id')
+    .select(['o.platform_organisation_id'])
+    .where('s.id', '=', serviceId)
+    .executeTakeFirst();
+  return row ? { platformOrganisationId: row.platform_organisation_id } : undefined;
+}
+
+export async function serviceHistory(db: Db, serviceId: string) {
+  return db
+    .selectFrom('directory_service_history')
+    .select(['id', 'version', 'change', 'actor_user_id', 'recorded_at'])
+    .where('service_id', '=', serviceId)
+    .orderBy('version', 'desc')
+    .execute();
+}
+
+export async function countServices(db: Db): Promise<number> {
+  const row = await db.selectFrom('directory_services').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+// ---- postcodes -------------------------------------------------------------------------------
+
+export interface PostcodeRow {
+  /** Normalised ("SW9 9SL"). */
+  postcode: string;
+  latitude: number;
+  longitude: number;
+}
+
+/** Inserts or updates postcodes (normalised by the caller); the outcode is derived. */
+export async function upsertPostcodes(db: Db, rows: readonly PostcodeRow[]): Promise<void> {
+  const CHUNK = 500;
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const batch = [...new Map(rows.slice(i, i + CHUNK).map((r) => [r.postcode, r])).values()].map((r) => ({
+      postcode: r.postcode,
+      outcode: r.postcode.split(' ')[0]!,
+      latitude: r.latitude,
+      longitude: r.longitude,
+    }));
+    await db
+      .insertInto('postcodes')
+      .values(batch)
+      .onConflict((oc) =>
+        oc.column('postcode').doUpdateSet((eb) => ({
+          outcode: eb.ref('excluded.outcode'),
+          latitude: eb.ref('excluded.latitude'),
+          longitude: eb.ref('excluded.longitude'),
+        })),
+      )
+      .execute();
+  }
+}
+
+export interface OutcodeCentroid {
+  outcode: string;
+  latitude: number;
+  longitude: number;
+  postcodes: number;
+}
+
+/**
+ * Inserts or updates outcode centroids. Without rows, derives them from the postcodes table
+ * (the mean of each outcode's postcodes) for every outcode, or for the outcodes given.
+ */
+export async function upsertOutcodeCentroids(db: Db, rows?: readonly OutcodeCentroid[], onlyOutcodes?: readonly string[]): Promise<number> {
+  let list = rows;
+  if (!list) {
+    let q = db
+      .selectFrom('postcodes')
+      .select((eb) => [
+        'outcode',
+        eb.fn.avg<number>('latitude').as('latitude'),
+        eb.fn.avg<number>('longitude').as('longitude'),
+        eb.fn.countAll<number>().as('postcodes'),
+      ])
+      .groupBy('outcode');
+    if (onlyOutcodes) {
+      if (onlyOutcodes.length === 0) return 0;
+      q = q.where('outcode', 'in', onlyOutcodes);
+    }
+    list = (await q.execute()).map((r) => ({ outcode: r.outcode, latitude: Number(r.latitude), longitude: Number(r.longitude), postcodes: Number(r.postcodes) }));
+  }
+  const CHUNK = 500;
+  for (let i = 0; i < list.length; i += CHUNK) {
+    await db
+      .insertInto('outcode_centroids')
+      .values(list.slice(i, i + CHUNK).map((r) => ({ ...r })))
+      .onConflict((oc) =>
+        oc.column('outcode').doUpdateSet((eb) => ({
+          latitude: eb.ref('excluded.latitude'),
+          longitude: eb.ref('excluded.longitude'),
+          postcodes: eb.ref('excluded.postcodes'),
+        })),
+      )
+      .execute();
+  }
+  return list.length;
+}
+
+export async function findPostcode(db: Db, postcode: string) {
+  return db.selectFrom('postcodes').select(['postcode', 'outcode', 'latitude', 'longitude']).where('postcode', '=', postcode).executeTakeFirst();
+}
+
+export async function findOutcodeCentroid(db: Db, outcode: string) {
+  return db.selectFrom('outcode_centroids').select(['outcode', 'latitude', 'longitude']).where('outcode', '=', outcode).executeTakeFirst();
+}
+
+// ---- search ---------------------------------------------------------------------------------
+
+export interface ServiceSearch {
+  text?: string;
+  /** Match any word of `text` (suggestions from a story), ranked; default: every word. */
+  anyWord?: boolean;
+  /** Any of these terms. */
+  termIds?: string[];
+  near?: { latitude: number; longitude: number; radiusKm: number };
+  /** Include services with no physical location (phone, online) after the located ones when `near` is set. */
+  includeRemote?: boolean;
+  openAt?: OpenAtQuery;
+  /** Service ids with complex hours already found open at `openAt` (checked in code). */
+  openComplexIds?: string[];
+  age?: number;
+  languageCode?: string;
+  freeOnly?: boolean;
+  selfReferral?: boolean;
+  organisationIds?: string[];
+  modifiedAfter?: string;
+  statuses?: ServiceStatus[];
+  limit: number;
+  offset: number;
+}
+
+export interface SearchHit {
+  id: string;
+  /** Kilometres to the nearest location, when searching near a place and the service has one. */
+  distanceKm: number | null;
+}
+
+const EARTH_RADIUS_KM = 6371.0088;
+/** The most text matches ranked by relevance (see searchServices). */
+export const RANK_LIMIT = 5000;
+
+/** Great-circle distance (haversine), in kilometres. */
+export function distanceKm(lat1: number, lng1: number, lat2: number, lng2: number): number {
+  const rad = Math.PI / 180;
+  const dLat = (lat2 - lat1) * rad;
+  const dLng = (lng2 - lng1) * rad;
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLng / 2) ** 2;
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
+}
+
+/** A box around a point that contains every point within the radius. */
+export function boundingBox(lat: number, lng: number, radiusKm: number) {
+  const dLat = (radiusKm / EARTH_RADIUS_KM) * (180 / Math.PI);
+  const dLng = dLat / Math.max(0.01, Math.cos((lat * Math.PI) / 180));
+  return { minLat: lat - dLat, maxLat: lat + dLat, minLng: lng - dLng, maxLng: lng + dLng };
+}
+
+/** The narrowing predicates on directory_services, built from a search (text included). */
+function narrowing(db: Db, q: ServiceSearch, placeFirst = false) {
+  const kind = dialectOf(db);
+  return (eb: ExpressionBuilder<DB, 'directory_services'>): Expression<SqlBool> => {
+    const all: Expression<SqlBool>[] = [];
+    all.push(eb('directory_services.status', 'in', q.statuses ?? ['active', 'temporarily closed']));
+    if (q.termIds?.length) {
+      all.push(
+        eb.exists(
+          eb
+            .selectFrom('directory_service_taxonomy_terms as stt')
+            .select('stt.service_id')
+            .whereRef('stt.service_id', '=', 'directory_services.id')
+            .where('stt.taxonomy_term_id', 'in', q.termIds),
+        ),
+      );
+    }
+    if (q.age != null) {
+      all.push(eb.or([eb('directory_services.minimum_age', 'is', null), eb('directory_services.minimum_age', '<=', q.age)]));
+      all.push(eb.or([eb('directory_services.maximum_age', 'is', null), eb('directory_services.maximum_age', '>=', q.age)]));
+    }
+    if (q.languageCode) {
+      all.push(
+        eb.exists(
+          eb
+            .selectFrom('directory_languages as lang')
+            .select('lang.service_id')
+            .whereRef('lang.service_id', '=', 'directory_services.id')
+            .where('lang.code', '=', q.languageCode),
+        ),
+      );
+    }
+    if (q.freeOnly) all.push(eb('directory_services.is_free', '=', 1));
+    if (q.selfReferral) all.push(eb('directory_services.access_self_referral', '=', 1));
+    if (q.organisationIds) all.push(eb('directory_services.organisation_id', 'in', q.organisationIds.length ? q.organisationIds : ['']));
+    if (q.modifiedAfter) all.push(eb('directory_services.last_modified', '>', q.modifiedAfter));
+    if (q.openAt) {
+      const o = q.openAt;
+      type SlotEb = ExpressionBuilder<DB & { slot: DB['directory_opening_slots'] }, 'slot'>;
+      const slot = (sb: SlotEb, spill: 0 | 1, dayCol: 'day' | 'origin_day', date: string, day: number, bankHoliday: boolean) => {
+        const dayMatch = bankHoliday
+          ? sb.or([
+              sb.and([sb('slot.bank_holidays', '=', 'as-usual'), sb(`slot.${dayCol}`, '=', day)]),
+              sb.and([sb('slot.bank_holidays', '=', 'sunday-hours'), sb(`slot.${dayCol}`, '=', 6)]),
+            ])
+          : sb(`slot.${dayCol}`, '=', day);
+        return sb.and([
+          sb('slot.spill', '=', spill),
+          dayMatch,
+          sb.or([sb('slot.valid_from', 'is', null), sb('slot.valid_from', '<=', date)]),
+          sb.or([sb('slot.valid_to', 'is', null), sb('slot.valid_to', '>=', date)]),
+        ]);
+      };
+      const openSlots = eb
+        .selectFrom('directory_opening_slots as slot')
+        .select('slot.service_id')
+        .whereRef('slot.service_id', '=', 'directory_services.id')
+        .where('slot.opens_min', '<=', o.minute)
+        .where('slot.closes_min', '>', o.minute)
+        .where((sb) =>
+          sb.or([
+            slot(sb, 0, 'day', o.date, o.day, o.bankHoliday),
+            // The part after midnight of a session that started the day before.
+            slot(sb, 1, 'origin_day', o.previousDate, o.previousDay, o.previousBankHoliday),
+          ]),
+        );
+      const open: Expression<SqlBool>[] = [eb.exists(openSlots)];
+      if (q.openComplexIds?.length) open.push(eb('directory_services.id', 'in', q.openComplexIds));
+      all.push(eb.and([eb('directory_services.status', '=', 'active'), eb.or(open)]));
+    }
+    if (q.text) {
+      const match = textMatches(kind, SERVICES_FULLTEXT, q.text, { perRow: placeFirst, anyWord: q.anyWord });
+      if (match) all.push(match);
+    }
+    return eb.and(all);
+  };
+}
+
+/** Ids of active services whose hours SQL cannot read, with their schedules, passing the other filters (for open-at checks in code). */
+export async function complexHoursCandidates(db: Db, q: Omit<ServiceSearch, 'openAt' | 'limit' | 'offset'>) {
+  const ids = (
+    await db
+      .selectFrom('directory_services')
+      .select(['directory_services.id'])
+      .where('directory_services.complex_hours', '=', 1)
+      .where(narrowing(db, { ...q, limit: 0, offset: 0, statuses: ['active'] }))
+      .execute()
+  ).map((r) => r.id);
+  if (ids.length === 0) return [];
+  const [schedules, rules] = await Promise.all([
+    db
+      .selectFrom('directory_schedules')
+      .select(['service_id', 'id', 'freq', 'interval', 'byday', 'bymonthday', 'dtstart', 'valid_from', 'valid_to', 'opens_at', 'closes_at'])
+      .where('service_id', 'in', ids)
+      .execute(),
+    db.selectFrom('directory_services').select(['id', 'bank_holidays']).where('id', 'in', ids).execute(),
+  ]);
+  return rules.map((r) => ({
+    id: r.id,
+    bankHolidays: r.bank_holidays as BankHolidayRule,
+    schedules: schedules
+      .filter((s) => s.service_id === r.id)
+      .map((s) => ({
+        id: s.id,
+        freq: s.freq as ServiceRecord['schedules'][number]['freq'],
+        interval: s.interval,
+        byday: s.byday,
+        bymonthday: s.bymonthday,
+        dtstart: s.dtstart,
+        validFrom: s.valid_from,
+        validTo: s.valid_to,
+        opensAt: s.opens_at,
+        closesAt: s.closes_at,
+      })),
+  }));
+}
+
+/**
+ * Searches services: narrows by every filter in SQL (need, place box, hours, age, language, cost,
+ * access, text match), then orders: nearest first (exact great-circle distance, computed on the
+ * narrowed rows) when near a place; else by text rank when there is text; else by name.
+ */
+export async function searchServices(db: Db, q: ServiceSearch): Promise<{ total: number; hits: SearchHit[] }> {
+  const kind = dialectOf(db);
+  const where = narrowing(db, q);
+  if (q.near) {
+    const placeWhere = narrowing(db, q, true);
+    const { latitude, longitude, radiusKm } = q.near;
+    const box = boundingBox(latitude, longitude, radiusKm);
+    const pairs = await db
+      .selectFrom('directory_services')
+      .innerJoin('directory_service_at_locations as sal', 'sal.service_id', 'directory_services.id')
+      .innerJoin('directory_locations as loc', 'loc.id', 'sal.location_id')
+      .select(['directory_services.id', 'directory_services.name', 'loc.latitude', 'loc.longitude'])
+      .where('loc.location_type', '=', 'physical')
+      .where('loc.latitude', '>=', box.minLat)
+      .where('loc.latitude', '<=', box.maxLat)
+      .where('loc.longitude', '>=', box.minLng)
+      .where('loc.longitude', '<=', box.maxLng)
+      .where(placeWhere)
+      .execute();
+    const best = new Map<string, { id: string; name: string; d: number }>();
+    for (const p of pairs) {
+      const d = distanceKm(latitude, longitude, p.latitude!, p.longitude!);
+      if (d > radiusKm) continue;
+      const seen = best.get(p.id);
+      if (!seen || d < seen.d) best.set(p.id, { id: p.id, name: p.name, d });
+    }
+    const located = [...best.values()].sort((a, b) => a.d - b.d || a.name.localeCompare(b.name) || (a.id < b.id ? -1 : 1));
+    const hits: SearchHit[] = located.slice(q.offset, q.offset + q.limit).map((x) => ({ id: x.id, distanceKm: x.d }));
+    let total = located.length;
+    if (q.includeRemote) {
+      const remote = db.selectFrom('directory_services').where('directory_services.located', '=', 0).where(placeWhere);
+      const remoteTotal = Number((await remote.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      total += remoteTotal;
+      const want = q.limit - hits.length;
+      if (want > 0 && remoteTotal > 0) {
+        const skip = Math.max(0, q.offset - located.length);
+        const rows = await remote.select(['directory_services.id']).orderBy('directory_services.name').orderBy('directory_services.id').limit(want).offset(skip).execute();
+        hits.push(...rows.map((r) => ({ id: r.id, distanceKm: null })));
+      }
+    }
+    return { total, hits };
+  }
+
+  const base = db.selectFrom('directory_services').where(where);
+  const count = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  let page = base.select(['directory_services.id']);
+  // Rank only a narrowed set: past RANK_LIMIT matches (a common word and no other filter) the score of
+  // every match would cost more than it tells, so the order falls back to the name.
+  const rank = q.text && Number(count.n) <= RANK_LIMIT ? textRank(kind, SERVICES_FULLTEXT, q.text, { anyWord: q.anyWord }) : null;
+  if (rank) page = page.orderBy(rank);
+  const rows = await page.orderBy('directory_services.name').orderBy('directory_services.id').limit(q.limit).offset(q.offset).execute();
+  return { total: Number(count.n), hits: rows.map((r) => ({ id: r.id, distanceKm: null })) };
+}
+
+/** Languages services speak, for the search form's list. */
+export async function spokenLanguages(db: Db): Promise<{ code: string; name: string }[]> {
+  const rows = await db
+    .selectFrom('directory_languages')
+    .select(['code', 'name'])
+    .where('code', 'is not', null)
+    .groupBy(['code', 'name'])
+    .orderBy('name')
+    .execute();
+  const seen = new Map<string, string>();
+  for (const r of rows) if (r.code && !seen.has(r.code)) seen.set(r.code, r.name);
+  return [...seen].map(([code, name]) => ({ code, name })).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+// ---- provider admin ---------------------------------------------------------------------------
+
+/** Services maintained by the given alliance organisations, archived last. */
+export async function servicesOfPlatformOrganisations(db: Db, platformOrganisationIds: readonly string[]) {
+  if (platformOrganisationIds.length === 0) return [];
+  return db
+    .selectFrom('directory_services as s')
+    .innerJoin('directory_organisations as o', 'o.id', 's.organisation_id')
+    .select(['s.id', 's.name', 's.status', 's.assured_date', 's.archived_at', 's.last_modified', 's.accepting_new_referrals', 'o.name as organisation_name', 'o.platform_organisation_id'])
+    .where('o.platform_organisation_id', 'in', platformOrganisationIds)
+    .orderBy('s.archived_at', 'desc')
+    .orderBy('s.name')
+    .execute();
+}
+
+/** The directory organisation an alliance organisation publishes as; made from the alliance record the first time. */
+export async function directoryOrganisationFor(db: Db, platformOrganisationId: string, now: Date): Promise<OrganisationRecord | null> {
+  const existing = await db
+    .selectFrom('directory_organisations')
+    .select(['id', 'name', 'description', 'email', 'website'])
+    .where('platform_organisation_id', '=', platformOrganisationId)
+    .orderBy('created_at')
+    .executeTakeFirst();
+  if (existing) return { ...existing, platformOrganisationId };
+  const org = await db.selectFrom('organisations').select(['id', 'name', 'description', 'website']).where('id', '=', platformOrganisationId).executeTakeFirst();
+  if (!org) return null;
+  const record: OrganisationRecord = { id: org.id, name: org.name, description: org.description ?? org.name, website: org.website, platformOrganisationId };
+  await upsertOrganisation(db, record, now);
+  return record;
+}
+
+export async function setServiceArchived(db: Db, serviceId: string, archivedAt: string | null): Promise<void> {
+  await db.updateTable('directory_services').set({ archived_at: archivedAt }).where('id', '=', serviceId).execute();
+}
+
+/** Users holding a role in an alliance organisation (for review nudges). */
+export async function membersWithRole(db: Db, platformOrganisationId: string, role: string): Promise<{ id: string; email: string }[]> {
+  return db
+    .selectFrom('memberships as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['u.id', 'u.email'])
+    .where('m.organisation_id', '=', platformOrganisationId)
+    .where('m.role', '=', role)
+    .where('u.disabled_at', 'is', null)
+    .execute();
+}
+
+/** Names of alliance organisations, for the provider admin's organisation choice. */
+export async function platformOrganisationNames(db: Db, ids: readonly string[]): Promise<{ id: string; name: string }[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('organisations').select(['id', 'name']).where('id', 'in', ids).orderBy('name').execute();
+}
