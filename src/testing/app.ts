@@ -1,9 +1,9 @@
 // Building the real app for a test: a fresh migrated database on the given dialect, a test clock,
 // and `app.inject` for requests. Use with t.after / after to close.
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../app.ts';
+import { type BuildOptions, buildApp } from '../app.ts';
 import { type Config, testConfig } from '../config.ts';
-import type { Platform } from '../platform/context.ts';
+import { createPlatform, type Platform } from '../platform/context.ts';
 import type { Database } from '../platform/db/database.ts';
 import { type TestDialect, testDialects } from '../platform/db/testing.ts';
 import { TestClock } from '../platform/time/clock.ts';
@@ -20,6 +20,8 @@ export interface TestApp {
 export interface TestAppOptions {
   /** Called before the app is ready, e.g. to add a route the test needs. */
   beforeReady?: (app: FastifyInstance) => void | Promise<void>;
+  /** Where the app's logs go (with `logLevel` set in the overrides), to read them in a test. */
+  logStream?: BuildOptions['logStream'];
 }
 
 export async function buildTestApp(dialect?: TestDialect, overrides: Partial<Config> = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -27,8 +29,8 @@ export async function buildTestApp(dialect?: TestDialect, overrides: Partial<Con
   const t = await d.fresh();
   const clock = new TestClock();
   const config = testConfig(overrides);
-  const platform: Platform = { config, db: t.db, clock };
-  const app = await buildApp(platform, { cookieSecret: 'test-cookie-secret-of-at-least-32-characters' });
+  const platform = createPlatform(config, t.db, clock);
+  const app = await buildApp(platform, { cookieSecret: 'test-cookie-secret-of-at-least-32-characters', logStream: options.logStream });
   await options.beforeReady?.(app);
   await app.ready();
   return {

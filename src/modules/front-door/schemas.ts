@@ -40,9 +40,9 @@ export function dateOfBirth(now: () => Date) {
     .string({ error: 'Enter a date of birth' })
     .trim()
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'Date of birth must be a real date, like 1990-03-27')
-    .refine((v) => DateTime.fromISO(v, { zone: 'Europe/London' }).isValid, 'Date of birth must be a real date')
-    .refine((v) => DateTime.fromISO(v, { zone: 'Europe/London' }) <= DateTime.fromJSDate(now()), 'Date of birth must be in the past')
-    .refine((v) => DateTime.fromISO(v, { zone: 'Europe/London' }) >= DateTime.fromJSDate(now()).minus({ years: 120 }), 'Date of birth must be within the last 120 years');
+    .refine((v) => DateTime.fromISO(v, { zone: 'utc' }).isValid, 'Date of birth must be a real date')
+    .refine((v) => DateTime.fromISO(v, { zone: 'utc' }) <= DateTime.fromJSDate(now()), 'Date of birth must be in the past')
+    .refine((v) => DateTime.fromISO(v, { zone: 'utc' }) >= DateTime.fromJSDate(now()).minus({ years: 120 }), 'Date of birth must be within the last 120 years');
 }
 
 export const postcode = z

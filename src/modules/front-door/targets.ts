@@ -17,10 +17,21 @@ export const DEFAULT_FRONT_DOOR_HOURS: OpeningHours = {
   bankHolidays: 'closed',
 };
 
+// The routine target depends only on the hours and the day, so one calculation serves every request
+// in the same minute (time-zone arithmetic is the costliest step of a submission).
+const routineTargets = new Map<string, number>();
+
 export function contactTarget(urgency: Urgency, submittedAt: Date, hours: OpeningHours | null, config: Config['frontDoor']): Date {
   if (urgency === 'crisis') return new Date(submittedAt.getTime() + config.crisisMinutes * 60_000);
   if (urgency === 'urgent') return new Date(submittedAt.getTime() + config.urgentMinutes * 60_000);
-  return endOfNextWorkingDay(hours ?? DEFAULT_FRONT_DOOR_HOURS, submittedAt);
+  const key = `${Math.floor(submittedAt.getTime() / 60_000)}|${JSON.stringify(hours)}`;
+  let target = routineTargets.get(key);
+  if (target === undefined) {
+    target = endOfNextWorkingDay(hours ?? DEFAULT_FRONT_DOOR_HOURS, submittedAt).getTime();
+    if (routineTargets.size >= 256) routineTargets.clear();
+    routineTargets.set(key, target);
+  }
+  return new Date(target);
 }
 
 /** When to warn that a target is near: 75% of the way from submission to target. */

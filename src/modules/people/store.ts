@@ -25,6 +25,12 @@ export interface ContactPreferences {
   mayLeaveMessage?: boolean | null;
 }
 
+/** The key that makes "same name, date of birth and postcode" one index lookup. */
+export function matchKey(p: { givenName: string; familyName: string; dateOfBirth: string; postcode?: string | null }): string {
+  const name = (v: string) => v.trim().toLowerCase().replace(/\s+/g, ' ');
+  return `${name(p.givenName)}|${name(p.familyName)}|${p.dateOfBirth}|${p.postcode ?? ''}`;
+}
+
 export async function insertPerson(db: Kysely<DB>, now: Date, p: NewPerson): Promise<string> {
   const id = newId();
   const at = now.toISOString();
@@ -45,6 +51,7 @@ export async function insertPerson(db: Kysely<DB>, now: Date, p: NewPerson): Pro
       access_needs: p.accessNeeds ?? null,
       contact_preferences: p.contactPreferences ? toJson(p.contactPreferences) : null,
       equality: p.equality ? toJson(p.equality) : null,
+      match_key: matchKey(p),
       merged_into_id: null,
       created_at: at,
       updated_at: at,
@@ -63,15 +70,7 @@ export async function personByNhsNumber(db: Kysely<DB>, nhsNumber: string) {
 
 /** People with the same name (any case), date of birth and postcode: possible duplicates, never merged silently. */
 export async function peopleMatching(db: Kysely<DB>, p: { givenName: string; familyName: string; dateOfBirth: string; postcode: string | null }) {
-  let q = db
-    .selectFrom('people')
-    .select(['id'])
-    .where('date_of_birth', '=', p.dateOfBirth)
-    .where((eb) => eb(eb.fn('lower', ['family_name']), '=', p.familyName.toLowerCase()))
-    .where((eb) => eb(eb.fn('lower', ['given_name']), '=', p.givenName.toLowerCase()))
-    .where('merged_into_id', 'is', null);
-  q = p.postcode ? q.where('postcode', '=', p.postcode) : q.where('postcode', 'is', null);
-  return q.execute();
+  return db.selectFrom('people').select(['id']).where('match_key', '=', matchKey(p)).where('merged_into_id', 'is', null).execute();
 }
 
 export async function addDuplicateCandidates(db: Kysely<DB>, now: Date, personId: string, candidateIds: string[], reason: string): Promise<void> {

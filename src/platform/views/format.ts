@@ -13,9 +13,21 @@ export function formatDate(iso: string | Date | null | undefined): string {
   return iso ? london(iso).toFormat('d MMMM yyyy') : '';
 }
 
+// Many pages and messages show the same few instants (targets, deadlines); time-zone formatting is
+// slow enough to matter on hot paths, so recent results are kept.
+const dateTimes = new Map<string, string>();
+
 /** "29 November 2026 at 14:05" */
 export function formatDateTime(iso: string | Date | null | undefined): string {
-  return iso ? london(iso).toFormat("d MMMM yyyy 'at' HH:mm") : '';
+  if (!iso) return '';
+  const key = typeof iso === 'string' ? iso : iso.toISOString();
+  let text = dateTimes.get(key);
+  if (text === undefined) {
+    text = london(key).toFormat("d MMMM yyyy 'at' HH:mm");
+    if (dateTimes.size >= 1024) dateTimes.clear();
+    dateTimes.set(key, text);
+  }
+  return text;
 }
 
 /** "14:05" */

@@ -22,14 +22,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('access_needs', 'text')
     .addColumn('contact_preferences', t.json)
     .addColumn('equality', t.json)
+    // lower(given)|lower(family)|date of birth|postcode: finds possible duplicates with one index lookup.
+    .addColumn('match_key', 'text', (c) => c.notNull())
     .addColumn('merged_into_id', t.id, (c) => c.references('people.id'))
     .addColumn('created_at', t.timestamp, (c) => c.notNull().defaultTo(nowDefault(db)))
     .addColumn('updated_at', t.timestamp, (c) => c.notNull().defaultTo(nowDefault(db)))
     .execute();
   // One record per NHS number; several people may have none.
   await db.schema.createIndex('people_nhs_number_unique').on('people').column('nhs_number').unique().execute();
-  // Matching by name, date of birth and postcode: lower-cased names are stored in the key.
-  await db.schema.createIndex('people_dob_idx').on('people').columns(['date_of_birth', 'family_name']).execute();
+  await db.schema.createIndex('people_match_key_idx').on('people').column('match_key').execute();
 
   await db.schema
     .createTable('person_duplicate_candidates')

@@ -14,6 +14,8 @@ export interface Opened {
   reader: Kysely<DB>;
   /** Copies a consistent snapshot to a file (SQLite online backup). */
   backup?: (file: string) => Promise<void>;
+  /** PostgreSQL: the schema the connection's search_path names, when one was given. */
+  schema?: string;
   close(): Promise<void>;
 }
 
@@ -41,12 +43,35 @@ function openSqliteConnection(file: string, role: 'writer' | 'reader'): SQLite.D
   return conn;
 }
 
+/**
+ * Kysely's SQLite driver prepares every statement every time it runs; preparing costs more than
+ * running a simple indexed statement. Statements are kept by their SQL text (a bounded LRU), which is
+ * safe because each connection runs one statement at a time behind Kysely's connection mutex.
+ */
+export function withStatementCache(conn: SQLite.Database, max = 1000): { prepare(sql: string): SQLite.Statement; close(): void } {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (stmt) {
+        cache.delete(sql);
+      } else {
+        stmt = conn.prepare(sql);
+        if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+      }
+      cache.set(sql, stmt);
+      return stmt;
+    },
+    close: () => conn.close(),
+  };
+}
+
 export function openSqlite(file: string): Opened {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const writeConn = openSqliteConnection(file, 'writer');
   const readConn = openSqliteConnection(file, 'reader');
-  const writer = new Kysely<DB>({ dialect: new SqliteDialect({ database: writeConn }) });
-  const reader = new Kysely<DB>({ dialect: new SqliteDialect({ database: readConn }) });
+  const writer = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(writeConn) }) });
+  const reader = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(readConn) }) });
   return {
     kind: 'sqlite',
     writer,
@@ -104,6 +129,7 @@ export function openPostgres(url: string, options: { schema?: string; max?: numb
     kind: 'postgres',
     writer: db,
     reader: db,
+    schema: options.schema,
     close: async () => {
       await db.destroy();
     },
