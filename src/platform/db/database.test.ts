@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
+import type { Database } from './database.ts';
 import { newId } from './ids.ts';
 import { migrateToLatest, migrateToZero } from './migrate.ts';
 import { type TestDatabase, testDialects } from './testing.ts';
@@ -68,3 +70,59 @@ for (const dialect of testDialects()) {
     });
   });
 }
+
+describe('two processes writing one SQLite file', () => {
+  it('both finish without "database is locked", because write transactions begin immediately', async () => {
+    const sqlite = testDialects()[0]!;
+    const t = await sqlite.fresh();
+    if (t.target.kind !== 'sqlite') throw new Error('expected SQLite');
+    const file = t.target.file;
+    // Each unit reads before it writes: the pattern a deferred BEGIN cannot upgrade once the other
+    // process has committed.
+    const writeMany = (db: Database, tag: string) =>
+      Promise.all(
+        Array.from({ length: 150 }, (_, i) =>
+          db.write(async (tx) => {
+            await tx.selectFrom('organisations').select(['id']).limit(1).execute();
+            // A pause between reading and writing, so the other process commits in between.
+            await new Promise((resolve) => setTimeout(resolve, 1));
+            await tx.insertInto('organisations').values({ id: newId(), name: `${tag} ${i}`, kind: 'voluntary' } as never).execute();
+          }),
+        ),
+      );
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `import { openDatabase } from './src/platform/db/database.ts';
+         import { newId } from './src/platform/db/ids.ts';
+         const db = openDatabase({ kind: 'sqlite', file: ${JSON.stringify(file)} });
+         for (let round = 0; round < 4; round++) {
+           await Promise.all(Array.from({ length: 150 }, (_, i) => db.write(async (tx) => {
+             await tx.selectFrom('organisations').select(['id']).limit(1).execute();
+             await new Promise((resolve) => setTimeout(resolve, 1));
+             await tx.insertInto('organisations').values({ id: newId(), name: 'child ' + round + ' ' + i, kind: 'voluntary' }).execute();
+           })));
+         }
+         await db.close();`,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      for (let round = 0; round < 4; round++) await writeMany(t.db, `parent ${round}`);
+      assert.equal(await exited, 0, stderr);
+      const rows = await t.db.read.selectFrom('organisations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      assert.equal(Number(rows.n), 1200);
+    } finally {
+      child.kill();
+      await t.close();
+    }
+  });
+});

@@ -48,10 +48,19 @@ function openSqliteConnection(file: string, role: 'writer' | 'reader'): SQLite.D
  * running a simple indexed statement. Statements are kept by their SQL text (a bounded LRU), which is
  * safe because each connection runs one statement at a time behind Kysely's connection mutex.
  */
-export function withStatementCache(conn: SQLite.Database, max = 1000): { prepare(sql: string): SQLite.Statement; close(): void } {
+export function withStatementCache(
+  conn: SQLite.Database,
+  options: { immediate?: boolean; max?: number } = {},
+): { prepare(sql: string): SQLite.Statement; close(): void } {
   const cache = new Map<string, SQLite.Statement>();
+  const max = options.max ?? 1000;
   return {
-    prepare(sql: string) {
+    prepare(text: string) {
+      // The writer takes the write lock when its transaction begins. A deferred BEGIN that reads
+      // first cannot upgrade to writing once another process has committed, and SQLite then answers
+      // "database is locked" at once, without waiting out the busy timeout (a CLI import while the
+      // server runs, two processes in a test).
+      const sql = options.immediate && /^begin$/i.test(text.trim()) ? 'begin immediate' : text;
       let stmt = cache.get(sql);
       if (stmt) {
         cache.delete(sql);
@@ -70,7 +79,7 @@ export function openSqlite(file: string): Opened {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const writeConn = openSqliteConnection(file, 'writer');
   const readConn = openSqliteConnection(file, 'reader');
-  const writer = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(writeConn) }) });
+  const writer = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(writeConn, { immediate: true }) }) });
   const reader = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(readConn) }) });
   return {
     kind: 'sqlite',
