@@ -186,6 +186,8 @@ for (const dialect of testDialects()) {
       const res = await t.app.inject({ method: 'GET', url: `/api/v1/requests/${reference}/status?dateOfBirth=1979-11-05` });
       assert.equal(res.statusCode, 200);
       assert.deepEqual(res.json(), { reference, status: 'received' });
+      const audited = await t.db.read.selectFrom('audit_events').select(['action']).where('entity_id', '=', reference).execute();
+      assert.deepEqual(audited, [{ action: 'front-door.request.status' }], 'the look-up is audited');
     });
 
     it('accepts the reference typed in lower case without hyphens', async () => {

@@ -1,7 +1,6 @@
 // The JSON API for partner websites and apps (issue 4, item 5): submit a request, check its status.
 import crypto from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { recordAudit } from '../../platform/access/audit.ts';
 import type { Platform } from '../../platform/context.ts';
 import { parseJson } from '../../platform/db/ids.ts';
 import { parseInput, sendProblem, validationProblem } from '../../platform/http/problems.ts';
@@ -9,6 +8,7 @@ import { paths } from './paths.ts';
 import { normaliseReference } from './reference.ts';
 import { apiRequestSchema, statusQuerySchema } from './schemas.ts';
 import { idempotentResponse, requestStatusFor } from './store.ts';
+import { auditStatusLookup } from './status.ts';
 import { apiAnswer, submitRequest } from './submit.ts';
 
 function canonicalHash(body: unknown): string {
@@ -71,19 +71,7 @@ export default async function frontDoorApi(app: FastifyInstance, opts: { platfor
       const reference = normaliseReference(request.params.reference);
       const found = reference ? await requestStatusFor(platform.db.read, reference, parsed.data.dateOfBirth) : undefined;
       if (!found) return sendProblem(reply, { title: 'No request found with that reference and date of birth', status: 404 });
-      await platform.db.write((tx) =>
-        recordAudit(tx, {
-          at: platform.clock.now(),
-          actorUserId: null,
-          actorRole: 'public',
-          action: 'front-door.request.status',
-          entityType: 'request',
-          entityId: found.reference,
-          purpose: 'status enquiry',
-          outcome: 'success',
-          address: request.ip,
-        }),
-      );
+      await auditStatusLookup(platform, found.reference, request.ip);
       return { reference: found.reference, status: found.status };
     },
   );

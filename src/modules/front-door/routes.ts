@@ -1,12 +1,11 @@
 // The front door's pages for the public (check my request) and the module's registration.
 import type { FastifyInstance } from 'fastify';
-import { recordAudit } from '../../platform/access/audit.ts';
 import type { Platform } from '../../platform/context.ts';
 import { parseInput } from '../../platform/http/problems.ts';
 import { paths } from './paths.ts';
 import { normaliseReference } from './reference.ts';
 import { checkRequestSchema } from './schemas.ts';
-import { STATUS_WORDS } from './status.ts';
+import { auditStatusLookup, STATUS_WORDS } from './status.ts';
 import { requestStatusFor } from './store.ts';
 
 export default async function frontDoorPages(app: FastifyInstance, opts: { platform: Platform }) {
@@ -33,19 +32,7 @@ export default async function frontDoorPages(app: FastifyInstance, opts: { platf
         values: request.body as Record<string, unknown>,
       });
     }
-    await platform.db.write((tx) =>
-      recordAudit(tx, {
-        at: platform.clock.now(),
-        actorUserId: null,
-        actorRole: 'public',
-        action: 'front-door.request.status',
-        entityType: 'request',
-        entityId: found.reference,
-        purpose: 'status enquiry',
-        outcome: 'success',
-        address: request.ip,
-      }),
-    );
+    await auditStatusLookup(platform, found.reference, request.ip);
     return reply.view('front-door/views/request-status.njk', { title: 'Your request', reference: found.reference, status: STATUS_WORDS[found.status] });
   });
 }
