@@ -9,7 +9,7 @@ async function answerEverything(b: Browser, story = 'I have felt low for weeks a
     ['who', { who: 'self' }],
     ['what-is-happening', { story }],
     ['what-would-help', { whatWouldHelp: 'Someone to talk to' }],
-    ['about', { givenName: 'Robin', familyName: `Journey${Date.now()}`, 'dateOfBirth-day': '5', 'dateOfBirth-month': '11', 'dateOfBirth-year': '1987', postcode: 'sw9 9sl', nhsNumber: '' }],
+    ['about', { givenName: 'Robin', familyName: `Journey${Date.now()}`, 'dateOfBirth[day]': '5', 'dateOfBirth[month]': '11', 'dateOfBirth[year]': '1987', postcode: 'sw9 9sl', nhsNumber: '' }],
     ['contact', { contactMethods: ['phone', 'sms'], phone: '07700 900 456', email: '', address: '', safeTimes: 'Evenings', mayLeaveMessage: 'no' }],
     ['preferences', { preferredLanguage: 'Portuguese', interpreter: 'yes', accessNeeds: '' }],
     ['equality', { ethnicity: 'N', gender: 'Z' }],
@@ -64,9 +64,9 @@ describe('the "Get help" journey', () => {
     const res = await b.post('/get-help/about', {
       givenName: 'Kai',
       familyName: 'Typed',
-      'dateOfBirth-day': '31',
-      'dateOfBirth-month': '2',
-      'dateOfBirth-year': '1990',
+      'dateOfBirth[day]': '31',
+      'dateOfBirth[month]': '2',
+      'dateOfBirth[year]': '1990',
       postcode: '75001 Paris',
     });
     assert.equal(res.statusCode, 400);
@@ -112,7 +112,7 @@ describe('the "Get help" journey', () => {
     await b.get('/get-help/what-is-happening');
     await b.post('/get-help/what-is-happening', { story: 'A regular at the barbers told me he has been struggling since his dad died.' });
     await b.post('/get-help/what-would-help', { whatWouldHelp: '' });
-    await b.post('/get-help/about', { givenName: 'Marcus', familyName: `Referred${Date.now()}`, 'dateOfBirth-day': '1', 'dateOfBirth-month': '6', 'dateOfBirth-year': '1980', postcode: 'SE15 4QF' });
+    await b.post('/get-help/about', { givenName: 'Marcus', familyName: `Referred${Date.now()}`, 'dateOfBirth[day]': '1', 'dateOfBirth[month]': '6', 'dateOfBirth[year]': '1980', postcode: 'SE15 4QF' });
     await b.post('/get-help/contact', { contactMethods: 'phone', phone: '07700900777', mayLeaveMessage: 'yes' });
     await b.post('/get-help/preferences', { interpreter: 'no' });
     const eq = await b.post('/get-help/equality', {});
@@ -164,14 +164,14 @@ describe('check my request', () => {
     const { reference } = created.json();
     const b = new Browser(t.app);
     await b.get('/check-my-request');
-    const found = await b.post('/check-my-request', { reference: reference.toLowerCase(), 'dateOfBirth-day': '14', 'dateOfBirth-month': '7', 'dateOfBirth-year': '1975' });
+    const found = await b.post('/check-my-request', { reference: reference.toLowerCase(), 'dateOfBirth[day]': '14', 'dateOfBirth[month]': '7', 'dateOfBirth[year]': '1975' });
     assert.equal(found.statusCode, 200);
     assert.match(found.body, /We have your request/);
     assert.doesNotMatch(found.body, /Low mood/, 'nothing more than the status');
     await b.get('/check-my-request');
-    const wrongDob = await b.post('/check-my-request', { reference, 'dateOfBirth-day': '15', 'dateOfBirth-month': '7', 'dateOfBirth-year': '1975' });
+    const wrongDob = await b.post('/check-my-request', { reference, 'dateOfBirth[day]': '15', 'dateOfBirth[month]': '7', 'dateOfBirth[year]': '1975' });
     await b.get('/check-my-request');
-    const wrongRef = await b.post('/check-my-request', { reference: 'MH-AAAA-AAAA', 'dateOfBirth-day': '14', 'dateOfBirth-month': '7', 'dateOfBirth-year': '1975' });
+    const wrongRef = await b.post('/check-my-request', { reference: 'MH-AAAA-AAAA', 'dateOfBirth[day]': '14', 'dateOfBirth[month]': '7', 'dateOfBirth[year]': '1975' });
     assert.equal(wrongDob.statusCode, 400);
     assert.equal(wrongRef.statusCode, 400);
     const message = /We could not find a request with that reference and date of birth/;

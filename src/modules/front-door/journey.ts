@@ -3,7 +3,7 @@
 // Each step validates its own answers; "check your answers" validates them all again before submit.
 import { z } from 'zod';
 import type { Submission } from './submit.ts';
-import { dateParts, email, freeText, nhsNumber, postcode, SOURCES, ukPhone } from './schemas.ts';
+import { dateParts, datePartValues, email, freeText, nhsNumber, postcode, SOURCES, ukPhone } from './schemas.ts';
 
 export type Who = (typeof SOURCES)[number];
 
@@ -162,9 +162,9 @@ export const STEPS: Step[] = [
           postcode: v.postcode,
           nhsNumber: v.nhsNumber,
           dateOfBirth: v.dateOfBirth,
-          'dateOfBirth-day': String(v['dateOfBirth-day'] ?? ''),
-          'dateOfBirth-month': String(v['dateOfBirth-month'] ?? ''),
-          'dateOfBirth-year': String(v['dateOfBirth-year'] ?? ''),
+          'dateOfBirth-day': datePartValues(v, 'dateOfBirth').day,
+          'dateOfBirth-month': datePartValues(v, 'dateOfBirth').month,
+          'dateOfBirth-year': datePartValues(v, 'dateOfBirth').year,
         })),
   },
   {

@@ -106,18 +106,20 @@ export const statusQuerySchema = z.object({
   dateOfBirth: z.string({ error: 'Enter the date of birth given with the request' }).regex(/^\d{4}-\d{2}-\d{2}$/, 'Date of birth must be like 1990-03-27'),
 });
 
-/** Day, month and year fields of the NHS date input, as a YYYY-MM-DD string. */
+/**
+ * Day, month and year fields of the NHS date input, as a YYYY-MM-DD string. The component posts
+ * `prefix[day]`; answers saved by the journey use `prefix-day`; either is read.
+ */
+export function datePartValues(v: Record<string, unknown>, prefix: string) {
+  const part = (name: string) => String(v[`${prefix}[${name}]`] ?? v[`${prefix}-${name}`] ?? '').trim();
+  return { day: part('day'), month: part('month'), year: part('year') };
+}
+
 export function dateParts(prefix: string, label: string, now: () => Date) {
   return z
-    .object({
-      [`${prefix}-day`]: z.string().trim().optional(),
-      [`${prefix}-month`]: z.string().trim().optional(),
-      [`${prefix}-year`]: z.string().trim().optional(),
-    })
+    .looseObject({})
     .transform((v, ctx) => {
-      const d = v[`${prefix}-day`] ?? '';
-      const m = v[`${prefix}-month`] ?? '';
-      const y = v[`${prefix}-year`] ?? '';
+      const { day: d, month: m, year: y } = datePartValues(v, prefix);
       if (!d && !m && !y) {
         ctx.addIssue({ code: 'custom', message: `Enter ${label}`, path: [prefix] });
         return z.NEVER;
