@@ -28,7 +28,7 @@ async function choose(page: Page, label: string): Promise<void> {
   const name = await target.getAttribute('name');
   await tabTo(page, page.locator(`input[name="${name}"]`).first());
   await page.keyboard.press('Space');
-  for (let i = 0; i < 20 && !(await target.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('ArrowDown');
+  for (let i = 0; i < 20 && !(await target.evaluate((el: unknown) => (el as { matches(selector: string): boolean }).matches(':focus'))); i++) await page.keyboard.press('ArrowDown');
   assert.ok(await target.isChecked(), `${label} was chosen by keyboard`);
 }
 
