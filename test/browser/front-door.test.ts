@@ -64,7 +64,7 @@ describe('the front door, in a browser', { skip: chromiumSkip() }, () => {
     await expectNoAxeViolations(page);
     // Continuing without an answer shows the error summary, which must pass axe too.
     await continueByKeyboard(page);
-    assert.match(await page.locator('.nhsuk-error-summary').innerText(), /Tell us what is happening/);
+    assert.match((await page.locator('.nhsuk-error-summary').textContent()) ?? '', /Tell us what is happening/);
     await expectNoAxeViolations(page);
     await typeInto(page, 'What is happening for you?', 'I have felt very low for a month and I am not sleeping.');
     await continueByKeyboard(page);
@@ -82,7 +82,7 @@ describe('the front door, in a browser', { skip: chromiumSkip() }, () => {
     await typeInto(page, 'Year', '1991');
     await typeInto(page, 'Postcode', 'SW9 9SL');
     await continueByKeyboard(page);
-    if (pathOf(page) !== '/get-help/contact') assert.fail(await page.locator('.nhsuk-error-summary').innerText());
+    if (pathOf(page) !== '/get-help/contact') assert.fail((await page.locator('.nhsuk-error-summary').textContent()) ?? '');
 
     assert.equal(pathOf(page), '/get-help/contact');
     await expectNoAxeViolations(page);
@@ -111,8 +111,8 @@ describe('the front door, in a browser', { skip: chromiumSkip() }, () => {
 
     assert.equal(pathOf(page), '/get-help/confirmation');
     await expectNoAxeViolations(page);
-    assert.match(await page.locator('.nhsuk-panel').innerText(), /MH-[A-Z0-9]{4}-[A-Z0-9]{4}/);
-    assert.match(await page.locator('#crisis-help').innerText(), /116 123/);
+    assert.match((await page.locator('.nhsuk-panel').textContent()) ?? '', /MH-[A-Z0-9]{4}-[A-Z0-9]{4}/);
+    assert.match((await page.locator('#crisis-help').textContent()) ?? '', /116 123/);
     h.expectOnlyAppRequests();
   });
 
@@ -130,12 +130,12 @@ describe('the front door, in a browser', { skip: chromiumSkip() }, () => {
 
     assert.equal(pathOf(page), `/front-door/requests/${submitted.id}`);
     await expectNoAxeViolations(page);
-    assert.match(await page.locator('main').innerText(), /Risk flagged/);
+    assert.match((await page.locator('main').textContent()) ?? '', /Risk flagged/);
     await page.getByLabel('Phone', { exact: true }).check();
     await page.getByLabel('No answer', { exact: true }).check();
     await page.getByRole('button', { name: 'Record attempt' }).click();
     await page.waitForLoadState();
-    assert.match(await page.locator('main').innerText(), /1 failed attempt so far/);
+    assert.match((await page.locator('main').textContent()) ?? '', /1 failed attempt so far/);
     await expectNoAxeViolations(page);
     h.expectOnlyAppRequests();
   });
