@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { testConfig } from './config.ts';
 import { createPlatform } from './platform/context.ts';
-import { testDialects } from './platform/db/testing.ts';
+import { testDialects, whileMigrating } from './platform/db/testing.ts';
 import { DEMO } from './platform/seed/demo-alliance.ts';
 import type { ModuleSeed } from './platform/seed/module-seed.ts';
 import { organisationExists } from './platform/seed/store.ts';
@@ -56,7 +56,8 @@ for (const dialect of testDialects()) {
       t.after(() => fresh.close());
       const config = testConfig({ database: fresh.target });
       const first = capture();
-      assert.equal(await runSeed(config, new TestClock(), { demo: true }, first.o, first.e), 0, first.err.join('\n'));
+      // runSeed migrates: hold the lock that keeps other test files' schema drops out meanwhile.
+      assert.equal(await whileMigrating(fresh.target, () => runSeed(config, new TestClock(), { demo: true }, first.o, first.e)), 0, first.err.join('\n'));
       const printed = first.out.join('\n');
       for (const email of Object.values(DEMO.emails)) assert.ok(printed.includes(email), email);
       assert.match(printed, /mutual-demo-2026/);
@@ -64,7 +65,7 @@ for (const dialect of testDialects()) {
       assert.equal(await organisationExists(fresh.db.read, DEMO.orgs.trust), true);
 
       const second = capture();
-      assert.equal(await runSeed(config, new TestClock(), { demo: true }, second.o, second.e), 1);
+      assert.equal(await whileMigrating(fresh.target, () => runSeed(config, new TestClock(), { demo: true }, second.o, second.e)), 1);
       assert.match(second.err.join('\n'), /already holds organisations, teams or users/);
     });
   });

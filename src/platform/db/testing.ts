@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createSchema, dropSchema } from './dialect/connect.ts';
+import { createSchema, dropSchema, withTestSchemaLock } from './dialect/connect.ts';
 import { type Database, openDatabase } from './database.ts';
 import { migrateToLatest } from './migrate.ts';
 
@@ -105,20 +105,34 @@ export function testDialects(): TestDialect[] {
         const schema = `t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
         const admin = openDatabase({ kind: 'postgres', url });
         await createSchema(admin.writer, schema);
-        await admin.close();
         const db = openDatabase({ kind: 'postgres', url, schema });
-        if (migrate) await migrateToLatest(db);
+        try {
+          if (migrate) await withTestSchemaLock(admin.writer, 'shared', () => migrateToLatest(db));
+        } finally {
+          await admin.close();
+        }
         return {
           db,
           target: { kind: 'postgres', url, schema },
           async close() {
             await db.close();
             const cleanup = openDatabase({ kind: 'postgres', url });
-            await dropSchema(cleanup.writer, schema);
+            await withTestSchemaLock(cleanup.writer, 'exclusive', (conn) => dropSchema(conn, schema));
             await cleanup.close();
           },
         };
       },
     },
   ];
+}
+
+/** For tests that run migrations themselves: holds the lock that keeps other files' schema drops out. */
+export async function whileMigrating<T>(target: TestDatabase['target'], fn: () => Promise<T>): Promise<T> {
+  if (target.kind !== 'postgres') return fn();
+  const admin = openDatabase({ kind: 'postgres', url: target.url });
+  try {
+    return await withTestSchemaLock(admin.writer, 'shared', fn);
+  } finally {
+    await admin.close();
+  }
 }

@@ -153,3 +153,21 @@ export async function createSchema(db: Kysely<DB>, schema: string): Promise<void
 export async function dropSchema(db: Kysely<DB>, schema: string): Promise<void> {
   await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db);
 }
+
+// Tests give each file a schema of its own in one database, and drop it at the end. Kysely's migrator
+// reads the catalogue of every schema, so a schema dropped meanwhile by another test process breaks
+// it ("relation … does not exist"). Migrations hold this lock shared; drops hold it alone.
+const TEST_SCHEMA_LOCK = 727_006_001;
+
+export async function withTestSchemaLock<T>(db: Kysely<DB>, mode: 'shared' | 'exclusive', fn: (conn: Kysely<DB>) => Promise<T>): Promise<T> {
+  return db.connection().execute(async (conn) => {
+    if (mode === 'shared') await sql`select pg_advisory_lock_shared(${TEST_SCHEMA_LOCK})`.execute(conn);
+    else await sql`select pg_advisory_lock(${TEST_SCHEMA_LOCK})`.execute(conn);
+    try {
+      return await fn(conn);
+    } finally {
+      if (mode === 'shared') await sql`select pg_advisory_unlock_shared(${TEST_SCHEMA_LOCK})`.execute(conn);
+      else await sql`select pg_advisory_unlock(${TEST_SCHEMA_LOCK})`.execute(conn);
+    }
+  });
+}
