@@ -1,10 +1,9 @@
 // The `mutual` command: serve, migrate, seed, users, audit, backup, import.
 // Every command validates the configuration first and exits 1 naming the variable at fault.
 import { Command, Option } from 'commander';
-import { ConfigError, type Config, loadConfig } from './config.ts';
 import { registerAuditCommands } from './platform/access/audit-cli.ts';
 import { registerUserCommands } from './platform/auth/cli.ts';
-import { type Database, openDatabase } from './platform/db/database.ts';
+import { configOrExit, withDatabase } from './platform/cli.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { registerBackupCommand } from './platform/observability/backup.ts';
 import { systemClock } from './platform/time/clock.ts';
@@ -13,29 +12,7 @@ import { registerImportCommands } from './modules/directory/import-cli.ts';
 import { registerSeedCommand } from './seed.ts';
 import { registerBankHolidayCommand } from './platform/time/bank-holidays-cli.ts';
 
-function configOrExit(): Config {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error('Mutual cannot start: the configuration is not valid.');
-      for (const p of error.problems) console.error(`  ${p.variable}: ${p.message}`);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
-
-/** Opens the configured database, runs `fn`, closes it; exit code 1 on failure with the message only. */
-export async function withDatabase<T>(fn: (db: Database, config: Config) => Promise<T>): Promise<T> {
-  const config = configOrExit();
-  const db = openDatabase(config.database);
-  try {
-    return await fn(db, config);
-  } finally {
-    await db.close();
-  }
-}
+export { withDatabase } from './platform/cli.ts';
 
 export function fail(message: string): never {
   console.error(message);

@@ -2,9 +2,9 @@
 // Progress goes to stderr as a bar when stderr is a terminal, and nowhere otherwise (logs and CI
 // stay clean); the report goes to stdout. The exit code is 1 when any record failed.
 import type { Command } from 'commander';
+import { withDatabase } from '../../platform/cli.ts';
 import cliProgress from 'cli-progress';
-import { ConfigError, loadConfig } from '../../config.ts';
-import { type Database, openDatabase } from '../../platform/db/database.ts';
+import type { Database } from '../../platform/db/database.ts';
 import { migrateToLatest } from '../../platform/db/migrate.ts';
 import { type Clock, systemClock } from '../../platform/time/clock.ts';
 import { type FeedReadResult, readFeed } from './oruk-feed.ts';
@@ -155,26 +155,10 @@ export async function runPostcodeImport(db: Database, file: string, output: Outp
 }
 
 async function withConfiguredDatabase(migrate: boolean, fn: (db: Database) => Promise<number>): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error('Mutual cannot start: the configuration is not valid.');
-      for (const p of error.problems) console.error(`  ${p.variable}: ${p.message}`);
-      process.exit(1);
-    }
-    throw error;
-  }
-  const db = openDatabase(config.database);
-  let code: number;
-  try {
+  process.exitCode = await withDatabase(async (db) => {
     if (migrate) await migrateToLatest(db);
-    code = await fn(db);
-  } finally {
-    await db.close();
-  }
-  process.exitCode = code;
+    return fn(db);
+  });
 }
 
 /** Adds `mutual import oruk` and `mutual import postcodes` to the command line. */

@@ -1,6 +1,6 @@
 // `mutual audit verify`: walks the hash chain and names the first event that is not as written.
 import type { Command } from 'commander';
-import { withDatabase } from '../../main.ts';
+import { withDatabase } from '../cli.ts';
 import { verifyAuditChain } from './audit.ts';
 
 export function registerAuditCommands(program: Command): void {

@@ -1,19 +1,11 @@
 // `mutual users create | disable | reset-mfa`: looking after local accounts from the command line.
 import type { Command } from 'commander';
-import type { Config } from '../../config.ts';
-import type { Database } from '../db/database.ts';
 import { ROLES } from '../access/policy.ts';
+import { withDatabase } from '../cli.ts';
 import { systemClock } from '../time/clock.ts';
 import { AccountError, createAccount, disableUserByEmail, generatePassword, MIN_PASSWORD_LENGTH, resetMfaByEmail } from './manage.ts';
 
 const CLI: { userId: null; role: string } = { userId: null, role: 'cli' };
-
-// main.ts registers these commands, so importing it at the top would be a cycle evaluated
-// half-way: fetch withDatabase when a command runs.
-async function withDatabase<T>(fn: (db: Database, config: Config) => Promise<T>): Promise<T> {
-  const main = await import('../../main.ts');
-  return main.withDatabase(fn);
-}
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

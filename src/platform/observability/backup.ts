@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { withDatabase } from '../../main.ts';
+import { withDatabase } from '../cli.ts';
 
 export const PG_DUMP_ADVICE = [
   'Mutual is using PostgreSQL: back it up with PostgreSQL\'s own tools, for example',
