@@ -7,12 +7,13 @@
 // of the chain leaves a valid shorter chain; compare the count with an earlier run to catch that.
 //
 // Events are written with `recordAudit(tx, …)` inside the unit of work of the change they record,
-// so the change and its event commit together. `seq` is assigned in that transaction: on PostgreSQL
-// appends are serialised by an advisory lock held to commit (a unique seq backs it up); on SQLite
-// there is one writer, and units run one after another.
+// so the change and its event commit together. `seq` is assigned in that transaction, when the
+// batch of units it belongs to is flushed: on PostgreSQL appends are serialised by an advisory lock
+// held to commit (a unique seq backs it up); on SQLite there is one writer.
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { lockChainForTransaction } from '../db/dialect/locks.ts';
+import { stageOf } from '../db/staging.ts';
 import type { AuditEventsTable, DB } from '../db/tables.ts';
 
 export interface AuditInput {
@@ -55,31 +56,50 @@ export function auditHash(event: Omit<AuditEvent, 'hash'>): string {
 }
 
 /**
- * Appends an event to the audit trail. Call it with the transaction of the change it records (never
- * with the database itself): on PostgreSQL the chain lock is held until that transaction ends.
+ * Appends an event to the audit trail, in the transaction of the change it records (never with the
+ * database itself). Inside a batch (`Database.write`) the event is chained and written with the
+ * batch's other events just before the batch commits (src/platform/db/staging.ts); otherwise at once.
+ * On PostgreSQL the chain lock is held until the transaction ends.
  */
 export async function recordAudit(tx: Kysely<DB>, event: AuditInput): Promise<void> {
   if (!(event.at instanceof Date) || Number.isNaN(event.at.getTime())) throw new Error('An audit event needs a valid time.');
+  const stage = stageOf(tx);
+  if (stage) {
+    stage.audit.push(event);
+    return;
+  }
+  await appendAuditEvents(tx, [event]);
+}
+
+/** Chains events onto the end of the trail, in the order given, with one read of the chain's head and one insert. */
+export async function appendAuditEvents(tx: Kysely<DB>, events: readonly AuditInput[]): Promise<void> {
+  if (events.length === 0) return;
   await lockChainForTransaction(tx, 'audit_events');
   const last = await tx.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  const row: Omit<AuditEvent, 'hash'> = {
-    seq: Number(last?.seq ?? 0) + 1,
-    at: event.at.toISOString(),
-    actor_user_id: event.actorUserId,
-    actor_role: event.actorRole,
-    action: event.action,
-    entity_type: event.entityType,
-    entity_id: event.entityId,
-    person_id: event.personId ?? null,
-    purpose: event.purpose ?? null,
-    outcome: event.outcome,
-    address: event.address ?? null,
-    prev_hash: last?.hash ?? GENESIS_HASH,
-  };
-  await tx
-    .insertInto('audit_events')
-    .values({ ...row, hash: auditHash(row) })
-    .execute();
+  let seq = Number(last?.seq ?? 0);
+  let prevHash = last?.hash ?? GENESIS_HASH;
+  const rows: AuditEvent[] = events.map((event) => {
+    const row: Omit<AuditEvent, 'hash'> = {
+      seq: ++seq,
+      at: event.at.toISOString(),
+      actor_user_id: event.actorUserId,
+      actor_role: event.actorRole,
+      action: event.action,
+      entity_type: event.entityType,
+      entity_id: event.entityId,
+      person_id: event.personId ?? null,
+      purpose: event.purpose ?? null,
+      outcome: event.outcome,
+      address: event.address ?? null,
+      prev_hash: prevHash,
+    };
+    prevHash = auditHash(row);
+    return { ...row, hash: prevHash };
+  });
+  // One statement per 1,000 events keeps within every engine's limit on bound values.
+  for (let i = 0; i < rows.length; i += 1000) {
+    await tx.insertInto('audit_events').values(rows.slice(i, i + 1000)).execute();
+  }
 }
 
 export type AuditVerification = { ok: true; count: number } | { ok: false; seq: number; action: string | null; reason: string };

@@ -15,6 +15,7 @@
 import type { Kysely } from 'kysely';
 import type { Tx } from '../db/database.ts';
 import { newId, toJson } from '../db/ids.ts';
+import { insertLater } from '../db/staging.ts';
 import type { DB } from '../db/tables.ts';
 
 export interface ScheduleInput {
@@ -30,27 +31,39 @@ export interface ScheduleInput {
 
 /** Schedules a timer in the caller's transaction. Returns its id, or null when the dedupe key was taken. */
 export async function scheduleTimer(tx: Kysely<DB>, input: ScheduleInput): Promise<string | null> {
-  if (Number.isNaN(input.dueAt.getTime())) throw new Error(`A timer of kind ${input.kind} needs a valid due time.`);
   const id = newId();
-  const result = await tx
-    .insertInto('timers')
-    .values({
-      id,
-      kind: input.kind,
-      due_at: input.dueAt.toISOString(),
-      payload: toJson(input.payload ?? null),
-      status: 'pending',
-      attempts: 0,
-      last_error: null,
-      locked_by: null,
-      locked_until: null,
-      dedupe_key: input.dedupeKey ?? null,
-      // created_at is bookkeeping, not domain time: the database's default stamps it.
-      done_at: null,
-    })
-    .onConflict((oc) => oc.column('dedupe_key').doNothing())
-    .executeTakeFirst();
+  const result = await tx.insertInto('timers').values(timerRow(id, input)).onConflict((oc) => oc.column('dedupe_key').doNothing()).executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0 ? id : null;
+}
+
+/**
+ * Schedules the timer of a record this unit of work creates, written with the unit's batch just
+ * before it commits (src/platform/db/staging.ts): one statement for the whole batch's timers. Its
+ * dedupe key, if any, must be new by construction (it names the new record); a taken key is
+ * skipped silently. Returns the timer's id.
+ */
+export async function scheduleNewTimer(tx: Kysely<DB>, input: ScheduleInput): Promise<string> {
+  const id = newId();
+  await insertLater(tx, 'timers', timerRow(id, input), { onConflictDoNothing: 'dedupe_key' });
+  return id;
+}
+
+function timerRow(id: string, input: ScheduleInput) {
+  if (Number.isNaN(input.dueAt.getTime())) throw new Error(`A timer of kind ${input.kind} needs a valid due time.`);
+  return {
+    id,
+    kind: input.kind,
+    due_at: input.dueAt.toISOString(),
+    payload: toJson(input.payload ?? null),
+    status: 'pending' as const,
+    attempts: 0,
+    last_error: null,
+    locked_by: null,
+    locked_until: null,
+    dedupe_key: input.dedupeKey ?? null,
+    // created_at is bookkeeping, not domain time: the database's default stamps it.
+    done_at: null,
+  };
 }
 
 /**

@@ -16,9 +16,9 @@ import type { Platform } from '../context.ts';
 import type { Tx } from '../db/database.ts';
 import { newId, parseJson, toJson } from '../db/ids.ts';
 import type { DB } from '../db/tables.ts';
-import { type StagedTimerHandler, safeErrorSummary, scheduleTimer } from '../jobs/timers.ts';
+import { type StagedTimerHandler, safeErrorSummary, scheduleNewTimer, scheduleTimer } from '../jobs/timers.ts';
 import type { Clock } from '../time/clock.ts';
-import { insertMessage, messageById, moveMessage } from './store.ts';
+import { insertMessage, insertNewMessage, messageById, moveMessage, type OutboxRow } from './store.ts';
 import { type OutgoingMessage, type SendResult, type Transport, TransportError } from './transports.ts';
 
 export const DELIVER_TIMER = 'outbox:deliver';
@@ -38,7 +38,11 @@ export interface MessageInput {
 export const INTERRUPTED =
   'Interrupted while sending: it may have been delivered, so it was not sent again. Check with the provider before resending by hand.';
 
-/** Writes a message and its delivery timer in the caller's transaction. Returns its id, or null when the dedupe key was taken. */
+/**
+ * Writes a message and its delivery timer in the caller's transaction. Returns its id, or null when
+ * the dedupe key was taken. A message without a dedupe key is new by construction, so it and its
+ * timer are written with the unit's batch (src/platform/db/staging.ts).
+ */
 export async function enqueueMessage(tx: Kysely<DB>, clock: Clock, input: MessageInput): Promise<string | null> {
   const recipient = input.channel === 'sms' ? input.to.replace(/[\s()-]/g, '') : input.to.trim();
   if (!recipient) throw new Error(`A ${input.channel} message of kind ${input.kind} needs a recipient.`);
@@ -46,7 +50,7 @@ export async function enqueueMessage(tx: Kysely<DB>, clock: Clock, input: Messag
   if (!input.personalisation.body) throw new Error(`A message of kind ${input.kind} needs a body.`);
   const now = clock.now();
   const id = newId();
-  const inserted = await insertMessage(tx, {
+  const row: OutboxRow = {
     id,
     channel: input.channel,
     recipient,
@@ -59,9 +63,15 @@ export async function enqueueMessage(tx: Kysely<DB>, clock: Clock, input: Messag
     created_at: now.toISOString(),
     sent_at: null,
     last_error: null,
-  });
-  if (!inserted) return null;
-  await scheduleTimer(tx, { kind: DELIVER_TIMER, dueAt: now, payload: { messageId: id }, dedupeKey: `${DELIVER_TIMER}:${id}` });
+  };
+  const timer = { kind: DELIVER_TIMER, dueAt: now, payload: { messageId: id }, dedupeKey: `${DELIVER_TIMER}:${id}` };
+  if (!input.dedupeKey) {
+    await insertNewMessage(tx, row);
+    await scheduleNewTimer(tx, timer);
+    return id;
+  }
+  if (!(await insertMessage(tx, row))) return null;
+  await scheduleTimer(tx, timer);
   return id;
 }
 

@@ -1,6 +1,7 @@
 // The outbox's queries.
 import type { Kysely } from 'kysely';
 import type { DB, OutboxMessagesTable } from '../db/tables.ts';
+import { insertLater } from '../db/staging.ts';
 
 export type OutboxRow = OutboxMessagesTable;
 
@@ -18,6 +19,11 @@ const COLUMNS = [
   'sent_at',
   'last_error',
 ] as const;
+
+/** Writes a new message (no dedupe key) with the unit's batch (src/platform/db/staging.ts). */
+export async function insertNewMessage(tx: Kysely<DB>, row: OutboxRow): Promise<void> {
+  await insertLater(tx, 'outbox_messages', row);
+}
 
 export async function insertMessage(tx: Kysely<DB>, row: OutboxRow): Promise<boolean> {
   const r = await tx
