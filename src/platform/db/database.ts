@@ -8,10 +8,11 @@
 // So units are grouped, on both engines: the units waiting at one moment run one after another,
 // each in its own savepoint inside one transaction, the rows they staged (src/platform/db/staging.ts)
 // are written together, and one commit covers them all. Each caller is answered only after that
-// commit, so an acknowledged change is on disk. A unit that fails is rolled back to its savepoint and
-// fails alone; if the batch as a whole fails, each unit is run again on its own.
+// commit, so an acknowledged change is on disk. A batch first runs without savepoints (units nearly
+// always succeed); if anything fails it runs again with a savepoint per unit, so a failing unit
+// fails alone, and if the batch as a whole still fails, each unit runs on its own.
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { ControlledTransaction, Kysely, Transaction } from 'kysely';
+import type { ControlledTransaction, Kysely, KyselyPlugin, Transaction } from 'kysely';
 import { type Opened, openPostgres, openSqlite } from './dialect/connect.ts';
 import { attachStage, flushStages, type Stage } from './staging.ts';
 import type { DB } from './tables.ts';
@@ -24,6 +25,12 @@ interface Waiting {
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
+
+/** A plugin that changes nothing: `withPlugin` with it gives a unit its own handle on the batch's transaction. */
+const SAME_CONNECTION: KyselyPlugin = {
+  transformQuery: (args) => args.node,
+  transformResult: async (args) => args.result,
+};
 
 /** The most units one commit covers; keeps a batch's latency bounded under heavy load. */
 const MAX_BATCH = 256;
@@ -69,16 +76,7 @@ export class Database {
       // Let the requests that arrived in this turn of the event loop join the first batch.
       await nextTurn();
       while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, MAX_BATCH);
-        const failed = await this.commitBatch(batch);
-        // The batch as a whole failed (a staged row clashed, a deadlock, the commit itself): run each
-        // unit again on its own, so only the one at fault fails.
-        if (failed) {
-          for (const w of batch) {
-            const again = await this.commitBatch([w]);
-            if (again) w.reject(again.error);
-          }
-        }
+        await this.runBatch(this.queue.splice(0, MAX_BATCH));
         await nextTurn();
       }
     } finally {
@@ -87,11 +85,24 @@ export class Database {
   }
 
   /**
-   * Runs the units, each in a savepoint with a stage for its later rows, writes what they staged,
-   * and commits. Answers each unit after the commit. Returns the error when the batch as a whole
-   * failed (nothing of it committed and no unit answered), so the caller can retry unit by unit.
+   * Commits a batch in as few round trips as it can, and answers every unit. Units nearly always
+   * succeed, so the batch first runs without savepoints. If anything fails, it runs again with a
+   * savepoint per unit, so a failing unit fails alone; if the batch still fails as a whole (a staged
+   * row clashed, a deadlock, the commit itself), each unit runs on its own.
    */
-  private async commitBatch(batch: Waiting[]): Promise<{ error: unknown } | undefined> {
+  private async runBatch(batch: Waiting[]): Promise<void> {
+    if (!(await this.commitBatch(batch, false))) return;
+    if (!(await this.commitBatch(batch, true))) return;
+    for (const w of batch) await this.commitBatch([w], false);
+  }
+
+  /**
+   * Runs the units (with a savepoint each, when asked), writes what they staged, and commits; then
+   * answers each unit. When the batch fails as a whole, nothing of it is committed: a batch of one
+   * unit is answered with the error, a larger one is left unanswered and `true` is returned, for the
+   * caller to try again another way.
+   */
+  private async commitBatch(batch: Waiting[], savepoints: boolean): Promise<boolean> {
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     const stages: Stage[] = [];
     let trx: ControlledTransaction<DB>;
@@ -99,10 +110,18 @@ export class Database {
       trx = await this.writer.startTransaction().execute();
     } catch (error) {
       for (const w of batch) w.reject(error);
-      return undefined;
+      return false;
     }
     try {
       for (const w of batch) {
+        if (!savepoints) {
+          // Each unit gets its own handle on the transaction, so its stage is its own.
+          const tx = trx.withPlugin(SAME_CONNECTION);
+          const stage = attachStage(tx);
+          outcomes.push({ ok: true, value: await w.unit(tx) });
+          stages.push(stage);
+          continue;
+        }
         const sp = await trx.savepoint('unit').execute();
         const stage = attachStage(sp);
         try {
@@ -120,11 +139,11 @@ export class Database {
       await trx.commit().execute();
     } catch (error) {
       await trx.rollback().execute().catch(() => undefined);
-      if (batch.length > 1) return { error };
+      if (batch.length > 1) return true;
       const only = outcomes[0];
-      // A unit that failed on its own keeps its own error; otherwise the flush or commit failed it.
+      // A unit that failed in its savepoint keeps its own error; otherwise whatever failed fails it.
       batch[0]?.reject(only && !only.ok ? only.error : error);
-      return undefined;
+      return false;
     }
     this.stats.commits++;
     this.stats.units += batch.length;
@@ -133,7 +152,7 @@ export class Database {
       if (o.ok) w.resolve(o.value);
       else w.reject(o.error);
     });
-    return undefined;
+    return false;
   }
 
   async backup(file: string): Promise<void> {
