@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { createHub, type Hub, submit } from '../../src/modules/front-door/testing.ts';
 import { startSession } from '../../src/platform/auth/sessions.ts';
+import { createTestUser } from '../../src/testing/auth.ts';
 import { cookieName } from '../../src/platform/http/security.ts';
 import { BROWSER_TEST, type BrowserHarness, chromiumSkip, expectNoAxeViolations, pressEnterAndWait, startBrowserApp, tabTo } from './browser.ts';
 
@@ -136,6 +137,42 @@ describe('the front door, in a browser', { skip: chromiumSkip() }, () => {
     await page.getByRole('button', { name: 'Record attempt' }).click();
     await page.waitForLoadState();
     assert.match((await page.locator('main').textContent()) ?? '', /1 failed attempt so far/);
+    await expectNoAxeViolations(page);
+    h.expectOnlyAppRequests();
+  });
+
+  it('lets a signed-in champion refer someone who agreed, by keyboard, with no axe violation on the form, its errors, the confirmation or their list', BROWSER_TEST, async () => {
+    const champion = await createTestUser(h.test.db, h.test.clock, { role: 'champion' });
+    const id = await h.test.db.write((tx) => startSession(tx, h.test.config, h.test.clock.now(), { userId: champion.userId, stage: 'full' }));
+    const page = await h.newPage();
+    await page.context().addCookies([{ name: cookieName(h.test.config, 'session'), value: id, url: h.origin }]);
+
+    await page.goto(h.url('/refer'));
+    await expectNoAxeViolations(page);
+    await continueByKeyboard(page, 'Send referral');
+    assert.equal(pathOf(page), '/refer');
+    assert.match((await page.locator('.nhsuk-error-summary').textContent()) ?? '', /There is a problem/);
+    await expectNoAxeViolations(page);
+
+    await typeInto(page, 'First name', 'Kwame');
+    await typeInto(page, 'Last name', `Referred${Date.now()}`);
+    await typeInto(page, 'Day', '14');
+    await typeInto(page, 'Month', '6');
+    await typeInto(page, 'Year', '1988');
+    await typeInto(page, 'Postcode', 'SE5 8AF');
+    await typeInto(page, 'Their phone number', '07700 900 456');
+    await typeInto(page, 'What is happening for them?', 'He has lost his job and has not been sleeping; he told me he feels low most days.');
+    await choose(page, 'Yes, they have agreed to this referral');
+    await choose(page, 'Yes');
+    await continueByKeyboard(page, 'Send referral');
+
+    assert.match(pathOf(page), /^\/refer\/sent\//);
+    const reference = (await page.locator('main').textContent())?.match(/MH-[A-Z0-9]{4}-[A-Z0-9]{4}/)?.[0];
+    assert.ok(reference, 'the confirmation shows the reference');
+    await expectNoAxeViolations(page);
+
+    await page.goto(h.url('/refer/mine'));
+    assert.match((await page.locator('main').textContent()) ?? '', new RegExp(reference));
     await expectNoAxeViolations(page);
     h.expectOnlyAppRequests();
   });

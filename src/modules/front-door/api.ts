@@ -5,8 +5,9 @@ import type { Platform } from '../../platform/context.ts';
 import { parseJson } from '../../platform/db/ids.ts';
 import { parseInput, sendProblem, validationProblem } from '../../platform/http/problems.ts';
 import { paths } from './paths.ts';
+import { openApiDocument } from './openapi.ts';
 import { normaliseReference } from './reference.ts';
-import { apiRequestSchema, statusQuerySchema } from './schemas.ts';
+import { type ApiStatus, apiRequestSchema, statusQuerySchema } from './schemas.ts';
 import { idempotentResponse, requestStatusFor } from './store.ts';
 import { auditStatusLookup } from './status.ts';
 import { apiAnswer, submitRequest } from './submit.ts';
@@ -19,6 +20,12 @@ export default async function frontDoorApi(app: FastifyInstance, opts: { platfor
   const { platform } = opts;
   const schema = apiRequestSchema(() => platform.clock.now());
   const rateLimit = { max: platform.config.rateLimits.apiPerMinute, timeWindow: '1 minute' };
+  const description = JSON.stringify(openApiDocument(platform.config, () => platform.clock.now()));
+
+  // The OpenAPI 3.1 description of this API, generated from the same schemas (openapi.ts).
+  app.get(paths.apiDescription, { config: { public: true } }, async (_request, reply) => {
+    return reply.type('application/json; charset=utf-8').header('cache-control', 'public, max-age=3600').send(description);
+  });
 
   // Submit a request for help. An Idempotency-Key makes a retry return the first answer.
   app.post(paths.apiRequests, { config: { public: true, rateLimit } }, async (request, reply) => {
@@ -72,7 +79,8 @@ export default async function frontDoorApi(app: FastifyInstance, opts: { platfor
       const found = reference ? await requestStatusFor(platform.db.read, reference, parsed.data.dateOfBirth) : undefined;
       if (!found) return sendProblem(reply, { title: 'No request found with that reference and date of birth', status: 404 });
       await auditStatusLookup(platform, found.reference, request.ip);
-      return { reference: found.reference, status: found.status };
+      const answer: ApiStatus = { reference: found.reference, status: found.status };
+      return answer;
     },
   );
 }
@@ -85,5 +93,8 @@ function replay(reply: import('fastify').FastifyReply, earlier: { request_hash: 
       detail: 'Use a new Idempotency-Key for a new request.',
     });
   }
-  return reply.code(earlier.status_code).header('idempotent-replayed', 'true').send(parseJson(earlier.response));
+  const answer = parseJson<{ reference?: string }>(earlier.response);
+  // The first answer again, Location included.
+  if (answer?.reference) reply.header('location', paths.apiRequestStatus.replace(':reference', answer.reference));
+  return reply.code(earlier.status_code).header('idempotent-replayed', 'true').send(answer);
 }

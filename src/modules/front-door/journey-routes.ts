@@ -35,7 +35,7 @@ function hashOf(id: string): string {
 }
 
 /** Error summary links go to the first input of a date (NHS service manual: date input). */
-function linkDates(errors: FormErrors): FormErrors {
+export function linkDates(errors: FormErrors): FormErrors {
   return { ...errors, summary: errors.summary.map((e) => (e.href === '#dateOfBirth' ? { ...e, href: '#dateOfBirth-day' } : e)) };
 }
 

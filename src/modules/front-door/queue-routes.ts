@@ -15,6 +15,7 @@ import {
   listQueue,
   markBreachReviewed,
   NEED_GROUPS,
+  type QueueFilters,
   recordAttempt,
   setNeedGroup,
   viewRequest,
@@ -23,26 +24,69 @@ import { assignSchema, attemptSchema, closeSchema, decisionSchema, needGroupSche
 import { STATUS_WORDS } from './status.ts';
 import { timeLeft } from './time-left.ts';
 
-const PAGE_SIZE = 50;
 const act = { permission: 'front-door:queue:act' } as const;
+const number = new Intl.NumberFormat('en-GB');
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
+
+/** A page of the queue with these filters, as a link. */
+function queueHref(f: QueueFilters, page: number): string {
+  const params = new URLSearchParams();
+  if (f.urgency) params.set('urgency', f.urgency);
+  if (f.status) params.set('status', f.status);
+  if (f.owner) params.set('owner', f.owner);
+  if (f.source) params.set('source', f.source);
+  if (f.needGroup) params.set('needGroup', f.needGroup);
+  if (f.breached) params.set('breached', 'yes');
+  if (page > 1) params.set('page', String(page));
+  const query = params.toString();
+  return query ? `${paths.queue}?${query}` : paths.queue;
+}
+
+/**
+ * The NHS pagination component's links: previous and next, and numbered pages (the first, the last,
+ * and those either side of this one, with ellipses between), as the design system's numbered
+ * pagination shows them. Nothing when there is one page.
+ */
+function pageLinks(page: number, pages: number, href: (n: number) => string) {
+  if (pages <= 1) return null;
+  const shown = [...new Set([1, page - 1, page, page + 1, pages])].filter((n) => n >= 1 && n <= pages).sort((a, b) => a - b);
+  const items: ({ number: number; href: string; current: boolean } | { ellipsis: true })[] = [];
+  shown.forEach((n, i) => {
+    if (i > 0 && n - shown[i - 1]! > 1) items.push({ ellipsis: true });
+    items.push({ number: n, href: href(n), current: n === page });
+  });
+  return {
+    previous: page > 1 && page <= pages ? { href: href(page - 1) } : undefined,
+    next: page < pages ? { href: href(page + 1) } : undefined,
+    items,
+  };
+}
 
 export default async function queueRoutes(app: FastifyInstance, opts: { platform: Platform }) {
   const { platform } = opts;
 
-  // The queue, ordered by time left; filters as GET parameters so it works without JavaScript.
+  // The queue, a page at a time, ordered by time left; filters and page as GET parameters so it
+  // works without JavaScript and every page is a link.
   app.get(paths.queue, { config: { permission: 'front-door:queue:read' } }, async (request, reply) => {
     const parsed = parseInput(queueFilterSchema, request.query);
-    const filters = parsed.ok ? parsed.data : { breached: false, page: 1 };
-    const { rows, total } = await listQueue(platform, request.actor, { ...filters, limit: PAGE_SIZE, offset: (filters.page - 1) * PAGE_SIZE }, request.ip);
+    const { page, ...filters } = parsed.ok ? parsed.data : { breached: false, page: 1 };
+    const queue = await listQueue(platform, request.actor, filters, page, request.ip);
+    const href = (n: number) => queueHref(filters, n);
     return reply.code(parsed.ok ? 200 : 400).view('front-door/views/queue/index.njk', {
-      title: 'Front door queue',
+      title: queue.pages > 1 ? `Front door queue (page ${page} of ${queue.pages})` : 'Front door queue',
       hideCrisisPanel: true,
-      now: platform.clock.now().toISOString(),
-      rows: rows.map((r) => ({ ...r, timeLeft: timeLeft({ ...r }, platform.clock.now()) })),
-      total,
-      page: filters.page,
-      pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+      now: queue.now.toISOString(),
+      rows: queue.rows.map((r) => ({ ...r, timeLeft: timeLeft(r, queue.now) })),
+      counts: Object.fromEntries(Object.entries(queue.counts).map(([k, n]) => [k, { n, text: number.format(n) }])),
+      filtered: queue.filtered,
+      page,
+      pages: queue.pages,
+      pastEnd: queue.pastEnd,
+      from: number.format((page - 1) * queue.pageSize + 1),
+      to: number.format((page - 1) * queue.pageSize + queue.rows.length),
+      pagination: pageLinks(page, queue.pages, href),
+      lastPageHref: href(queue.pages),
+      missedHref: queueHref({ breached: true }, 1),
       values: request.query,
       errors: parsed.ok ? undefined : parsed.errors,
     });

@@ -15,10 +15,12 @@ import {
   addEvent,
   breachById,
   breachesForReview,
+  hasQueueFilters,
   insertAttempt,
   insertReferral,
-  openRequests,
+  openRequestsPage,
   type QueueFilters,
+  queueCounts,
   type RequestRow,
   requestAttempts,
   requestById,
@@ -29,7 +31,7 @@ import {
   userEmail,
 } from './store.ts';
 
-export type { Tx };
+export type { QueueFilters, Tx };
 
 export const NEED_GROUPS = ['getting-advice', 'getting-help', 'getting-more-help', 'getting-risk-support'] as const;
 export type NeedGroup = (typeof NEED_GROUPS)[number];
@@ -140,10 +142,10 @@ async function followUpAfterFailedAttempts(platform: Platform, tx: Tx, r: Reques
     `Please call us, or reply, when it is safe to talk. If you need help now, call ${config.crisis.emergency} if life is at risk, or NHS ${config.crisis.nhs111} and choose the mental health option.`;
   let channel: 'sms' | 'email' | 'letter' = 'letter';
   if (person?.phone) {
-    await enqueueMessage(tx, clock, { channel: 'sms', to: person.phone, kind: 'front-door.could-not-reach', personalisation: { body: toPerson } });
+    await enqueueMessage(tx, clock, { channel: 'sms', to: person.phone, kind: 'front-door.could-not-reach', personalisation: { body: toPerson }, personId: r.person_id });
     channel = 'sms';
   } else if (person?.email) {
-    await enqueueMessage(tx, clock, { channel: 'email', to: person.email, kind: 'front-door.could-not-reach', personalisation: { subject: `We could not reach you: ${r.reference}`, body: toPerson } });
+    await enqueueMessage(tx, clock, { channel: 'email', to: person.email, kind: 'front-door.could-not-reach', personalisation: { subject: `We could not reach you: ${r.reference}`, body: toPerson }, personId: r.person_id });
     channel = 'email';
   }
   const referrer = parseJson<{ name?: string; phone?: string; email?: string }>(r.referrer);
@@ -237,9 +239,9 @@ async function sendSignpostSummary(platform: Platform, tx: Tx, r: RequestRow, d:
   const lines = d.services.map((s) => `- ${s.name}${s.phone ? `, ${s.phone}` : ''}${s.url ? `, ${s.url}` : ''}`).join('\n');
   const body = `${platform.config.serviceName}: about your request ${r.reference}, here is support that may help:\n${lines}${d.message ? `\n\n${d.message}` : ''}`;
   if (person?.email) {
-    await enqueueMessage(tx, platform.clock, { channel: 'email', to: person.email, kind: 'front-door.signpost', personalisation: { subject: `Support that may help: ${r.reference}`, body } });
+    await enqueueMessage(tx, platform.clock, { channel: 'email', to: person.email, kind: 'front-door.signpost', personalisation: { subject: `Support that may help: ${r.reference}`, body }, personId: r.person_id });
   } else if (person?.phone) {
-    await enqueueMessage(tx, platform.clock, { channel: 'sms', to: person.phone, kind: 'front-door.signpost', personalisation: { body } });
+    await enqueueMessage(tx, platform.clock, { channel: 'sms', to: person.phone, kind: 'front-door.signpost', personalisation: { body }, personId: r.person_id });
   }
 }
 
@@ -248,13 +250,25 @@ export function actorTeamIds(actor: AccessActor): string[] {
   return actor.kind === 'user' ? [...new Set(actor.memberships.map((m) => m.teamId).filter((t): t is string => t !== null))] : [];
 }
 
-export async function listQueue(platform: Platform, actor: AccessActor, filters: Omit<QueueFilters, 'teamIds' | 'userId'>, address?: string) {
+/** Requests a page of the queue shows. */
+export const QUEUE_PAGE_SIZE = 50;
+
+/**
+ * A page of the queue (1-based) with the counts at its top. A page past the end comes back with no
+ * rows and `pastEnd` set (requests close while someone pages), never as an error.
+ */
+export async function listQueue(platform: Platform, actor: AccessActor, filters: QueueFilters, page: number, address?: string) {
   if (actor.kind !== 'user' || !authorize(actor, 'front-door:queue:read')) throw new NotFoundError();
-  const result = await openRequests(platform.db.read, { ...filters, teamIds: actorTeamIds(actor), userId: actor.userId });
-  // The queue shows names and dates of birth: a read of person data, audited once per view.
+  const now = platform.clock.now();
+  const scope = { teamIds: actorTeamIds(actor), userId: actor.userId, now };
+  const [rows, counts] = await Promise.all([
+    openRequestsPage(platform.db.read, scope, filters, { limit: QUEUE_PAGE_SIZE, offset: (page - 1) * QUEUE_PAGE_SIZE }),
+    queueCounts(platform.db.read, scope, filters),
+  ]);
+  // The queue shows people's names: a read of person data, audited once per view (not per row).
   await platform.db.write((tx) =>
     recordAudit(tx, {
-      at: platform.clock.now(),
+      at: now,
       actorUserId: actor.userId,
       actorRole: actor.memberships[0]?.role ?? null,
       action: 'front-door.queue.view',
@@ -265,7 +279,8 @@ export async function listQueue(platform: Platform, actor: AccessActor, filters:
       address: address ?? null,
     }),
   );
-  return result;
+  const pages = Math.max(1, Math.ceil(counts.matching / QUEUE_PAGE_SIZE));
+  return { rows, counts, now, page, pages, pageSize: QUEUE_PAGE_SIZE, pastEnd: page > pages, filtered: hasQueueFilters(filters) };
 }
 
 /** One request with its person, timeline and attempts; the read is audited against the person. */

@@ -1,19 +1,20 @@
 // Every query of the front door, each taking the database or a transaction first.
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely, SelectQueryBuilder } from 'kysely';
 import { newId, toJson } from '../../platform/db/ids.ts';
 import type { DB, RequestContactAttemptsTable, RequestsTable } from '../../platform/db/tables.ts';
+import { insertLater } from '../../platform/db/staging.ts';
 
-export type RequestRow = RequestsTable;
+// What the front door reads back about a request (the form token's hash is only ever matched, in SQL).
+export type RequestRow = Omit<RequestsTable, 'form_token_hash'>;
 
+/** Writes a new request at once: rows of the same unit point at it (a draft, a referral form's token). */
 export async function insertRequest(db: Kysely<DB>, row: RequestsTable): Promise<void> {
   await db.insertInto('requests').values(row).execute();
 }
 
 export async function addEvent(db: Kysely<DB>, requestId: string, at: Date, actorUserId: string | null, kind: string, detail?: unknown): Promise<void> {
-  await db
-    .insertInto('request_events')
-    .values({ id: newId(), request_id: requestId, at: at.toISOString(), actor_user_id: actorUserId, kind, detail: detail === undefined ? null : toJson(detail) })
-    .execute();
+  // Timeline entries are only added, never read back in the same unit: written with the batch.
+  await insertLater(db, 'request_events', { id: newId(), request_id: requestId, at: at.toISOString(), actor_user_id: actorUserId, kind, detail: detail === undefined ? null : toJson(detail) });
 }
 
 const REQUEST_COLUMNS = [
@@ -108,10 +109,9 @@ export async function idempotentResponse(db: Kysely<DB>, key: string) {
 }
 
 export async function saveIdempotentResponse(db: Kysely<DB>, row: { key: string; requestHash: string; statusCode: number; response: unknown; at: Date }): Promise<void> {
-  await db
-    .insertInto('api_idempotency_keys')
-    .values({ key: row.key, request_hash: row.requestHash, status_code: row.statusCode, response: toJson(row.response), created_at: row.at.toISOString() })
-    .execute();
+  // With the batch: a key taken by a request in the same batch fails the batch, and the units are
+  // run again one by one, so the second finds the first's answer (api.ts).
+  await insertLater(db, 'api_idempotency_keys', { key: row.key, request_hash: row.requestHash, status_code: row.statusCode, response: toJson(row.response), created_at: row.at.toISOString() });
 }
 
 /** The team that runs the front door: the first team of kind 'front-door'. */
@@ -220,53 +220,150 @@ export interface QueueFilters {
   urgency?: 'crisis' | 'urgent' | 'routine';
   status?: 'received' | 'contacted' | 'arranging';
   owner?: 'me' | 'unassigned';
+  source?: RequestsTable['source'];
+  /** A need group, or 'none' for requests not yet given one. */
+  needGroup?: NonNullable<RequestsTable['need_group']> | 'none';
   breached?: boolean;
-  teamIds: string[] | null;
-  userId: string;
-  limit: number;
-  offset: number;
 }
 
-/** Open requests by time left to their contact target (the index on status and target serves it). */
-export async function openRequests(db: Kysely<DB>, f: QueueFilters) {
-  let q = db
-    .selectFrom('requests')
-    .innerJoin('people', 'people.id', 'requests.person_id')
-    .leftJoin('users as owner', 'owner.id', 'requests.owner_user_id')
-    .where('requests.status', 'in', f.status ? [f.status] : ['received', 'contacted', 'arranging']);
-  if (f.teamIds) q = q.where((eb) => eb.or([eb('requests.team_id', 'in', f.teamIds!.length ? f.teamIds! : ['']), eb('requests.team_id', 'is', null)]));
-  if (f.urgency) q = q.where('requests.urgency', '=', f.urgency);
-  if (f.owner === 'me') q = q.where('requests.owner_user_id', '=', f.userId);
-  if (f.owner === 'unassigned') q = q.where('requests.owner_user_id', 'is', null);
-  if (f.breached) q = q.where('requests.escalated_at', 'is not', null);
-  const [rows, total] = await Promise.all([
-    q
-      .select([
-        'requests.id',
-        'requests.reference',
-        'requests.source',
-        'requests.urgency',
-        'requests.risk_level',
-        'requests.status',
-        'requests.need_group',
-        'requests.contact_target_at',
-        'requests.first_contact_at',
-        'requests.escalated_at',
-        'requests.failed_attempts',
-        'requests.created_at',
-        'people.given_name',
-        'people.family_name',
-        'people.date_of_birth',
-        'owner.display_name as owner_name',
-      ])
-      .orderBy('requests.contact_target_at')
-      .orderBy('requests.id')
-      .limit(f.limit)
-      .offset(f.offset)
-      .execute(),
-    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+/** Whose queue: the actor's teams (and requests no team runs), or every team's when null. */
+export interface QueueScope {
+  teamIds: string[] | null;
+  userId: string;
+  /** For "missed target": a request still waiting for contact is late once its target has passed. */
+  now: Date;
+}
+
+type QueueBuilder = SelectQueryBuilder<DB, 'requests', object>;
+type QueueExpressions = ExpressionBuilder<DB, 'requests'>;
+
+// Every query of the queue reads requests_queue_idx (migration 2026-11-29T0900): open requests only,
+// in queue order, with the filter columns and the listed columns in the index itself. The condition
+// below is the index's own, so both engines know they may use it.
+function openIn(db: Kysely<DB>, scope: QueueScope): QueueBuilder {
+  let q = db.selectFrom('requests').where('requests.status', '<>', 'closed');
+  if (scope.teamIds) {
+    const ids = scope.teamIds.length ? scope.teamIds : [''];
+    q = q.where((eb) => eb.or([eb('requests.team_id', 'in', ids), eb('requests.team_id', 'is', null)]));
+  }
+  return q;
+}
+
+/** Missed its contact target: still waiting past it, contacted after it, or escalated (as time-left.ts says). */
+function missedTarget(eb: QueueExpressions, now: Date) {
+  return eb.or([
+    eb.and([eb('requests.first_contact_at', 'is', null), eb('requests.contact_target_at', '<=', now.toISOString())]),
+    eb('requests.first_contact_at', '>', eb.ref('requests.contact_target_at')),
+    eb('requests.escalated_at', 'is not', null),
   ]);
-  return { rows, total: Number(total.n) };
+}
+
+/** The filters as one condition, or null when none is set. */
+function matching(eb: QueueExpressions, f: QueueFilters, scope: QueueScope) {
+  const terms = [];
+  if (f.urgency) terms.push(eb('requests.urgency', '=', f.urgency));
+  if (f.status) terms.push(eb('requests.status', '=', f.status));
+  if (f.owner === 'me') terms.push(eb('requests.owner_user_id', '=', scope.userId));
+  if (f.owner === 'unassigned') terms.push(eb('requests.owner_user_id', 'is', null));
+  if (f.source) terms.push(eb('requests.source', '=', f.source));
+  if (f.needGroup === 'none') terms.push(eb('requests.need_group', 'is', null));
+  else if (f.needGroup) terms.push(eb('requests.need_group', '=', f.needGroup));
+  if (f.breached) terms.push(missedTarget(eb, scope.now));
+  return terms.length ? eb.and(terms) : null;
+}
+
+export function hasQueueFilters(f: QueueFilters): boolean {
+  return Boolean(f.urgency || f.status || f.owner || f.source || f.needGroup || f.breached);
+}
+
+/** The query of one page of the queue (exported for the test of its plan). */
+export function queuePageQuery(db: Kysely<DB>, scope: QueueScope, f: QueueFilters, page: { limit: number; offset: number }) {
+  let q = openIn(db, scope);
+  if (hasQueueFilters(f)) q = q.where((eb) => matching(eb, f, scope)!);
+  return q
+    .select([
+      'requests.id',
+      'requests.reference',
+      'requests.person_id',
+      'requests.owner_user_id',
+      'requests.source',
+      'requests.urgency',
+      'requests.risk_level',
+      'requests.status',
+      'requests.need_group',
+      'requests.contact_target_at',
+      'requests.first_contact_at',
+      'requests.escalated_at',
+      'requests.failed_attempts',
+      'requests.created_at',
+    ])
+    // The same expression as the index's first column, so the index serves the order.
+    .orderBy((eb) => eb.parens(eb('requests.first_contact_at', 'is not', null)))
+    .orderBy('requests.contact_target_at')
+    .orderBy('requests.id')
+    .limit(page.limit)
+    .offset(page.offset);
+}
+
+/**
+ * One page of open requests in queue order: those still waiting for a first contact first, by
+ * time left to their contact target (so missed and nearly missed targets lead), then those
+ * contacted, then by id. The page is a walk of requests_queue_idx that stops after it, reading
+ * nothing but the index (never the story or other long columns); then one batched look-up each for
+ * the people's names and the owners' (no query per row, and no join that a planner could run for
+ * every open request before the limit).
+ */
+export async function openRequestsPage(db: Kysely<DB>, scope: QueueScope, f: QueueFilters, page: { limit: number; offset: number }) {
+  const rows = await queuePageQuery(db, scope, f, page).execute();
+  if (rows.length === 0) return [];
+  const personIds = [...new Set(rows.map((r) => r.person_id))];
+  const ownerIds = [...new Set(rows.map((r) => r.owner_user_id).filter((id): id is string => id !== null))];
+  const [people, owners] = await Promise.all([
+    db.selectFrom('people').select(['id', 'given_name', 'family_name']).where('id', 'in', personIds).execute(),
+    ownerIds.length ? db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', ownerIds).execute() : [],
+  ]);
+  const person = new Map(people.map((p) => [p.id, p]));
+  const owner = new Map(owners.map((u) => [u.id, u.display_name]));
+  return rows.map((r) => {
+    const p = person.get(r.person_id);
+    return { ...r, given_name: p?.given_name ?? '', family_name: p?.family_name ?? '', owner_name: r.owner_user_id ? (owner.get(r.owner_user_id) ?? null) : null };
+  });
+}
+
+export interface QueueCounts {
+  open: number;
+  crisis: number;
+  urgent: number;
+  routine: number;
+  missedTarget: number;
+  /** Open requests that match the filters (all open ones when there are none). */
+  matching: number;
+}
+
+/** The query of the queue's counts (exported for the test of its plan). */
+export function queueCountsQuery(db: Kysely<DB>, scope: QueueScope, f: QueueFilters) {
+  return (
+    openIn(db, scope)
+      .select((eb) => [
+        eb.fn.countAll<number | string>().as('open'),
+        eb.fn.countAll<number | string>().filterWhere('requests.urgency', '=', 'crisis').as('crisis'),
+        eb.fn.countAll<number | string>().filterWhere('requests.urgency', '=', 'urgent').as('urgent'),
+        eb.fn.countAll<number | string>().filterWhere(missedTarget(eb, scope.now)).as('missed'),
+      ])
+      // Without filters every open request matches: no fifth count.
+      .$if(hasQueueFilters(f), (q) => q.select((eb) => eb.fn.countAll<number | string>().filterWhere(matching(eb, f, scope)!).as('matching')))
+  );
+}
+
+/** The counts at the top of the queue and the number of matching requests, in one pass over the index. */
+export async function queueCounts(db: Kysely<DB>, scope: QueueScope, f: QueueFilters): Promise<QueueCounts> {
+  const row = await queueCountsQuery(db, scope, f).executeTakeFirstOrThrow();
+  // PostgreSQL answers count(*) as a bigint, which pg reads as a string.
+  const open = Number(row.open);
+  const crisis = Number(row.crisis);
+  const urgent = Number(row.urgent);
+  // Urgency is one of the three (a check constraint), so the rest are routine.
+  return { open, crisis, urgent, routine: open - crisis - urgent, missedTarget: Number(row.missed), matching: row.matching === undefined ? open : Number(row.matching) };
 }
 
 export async function requestEvents(db: Kysely<DB>, requestId: string) {
@@ -326,4 +423,39 @@ export async function reviewBreach(db: Kysely<DB>, breachId: string, userId: str
 
 export async function breachById(db: Kysely<DB>, id: string) {
   return db.selectFrom('request_breaches').select(['id', 'team_id', 'request_id']).where('id', '=', id).executeTakeFirst();
+}
+
+// ---- referrals by signed-in professionals and champions ----
+
+export async function organisationName(db: Kysely<DB>, organisationId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('organisations').select(['name']).where('id', '=', organisationId).executeTakeFirst();
+  return row?.name;
+}
+
+/** The requests a user referred, newest first: what the referrer may see, and nothing of the person. */
+export async function referralsBy(db: Kysely<DB>, userId: string, limit: number) {
+  return db
+    .selectFrom('requests')
+    .select(['id', 'reference', 'status', 'created_at', 'contact_target_at'])
+    .where('referrer_user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** One request this user referred, or nothing (another's referral looks the same as none). */
+export async function referralBy(db: Kysely<DB>, userId: string, requestId: string) {
+  return db
+    .selectFrom('requests')
+    .select(['id', 'reference', 'person_id', 'source', 'status', 'urgency', 'risk_level', 'created_at', 'contact_target_at'])
+    .where('id', '=', requestId)
+    .where('referrer_user_id', '=', userId)
+    .executeTakeFirst();
+}
+
+/** The request a referral form's one-time token made, if any. */
+export async function requestIdByFormToken(db: Kysely<DB>, formTokenHash: string): Promise<string | undefined> {
+  const row = await db.selectFrom('requests').select(['id']).where('form_token_hash', '=', formTokenHash).executeTakeFirst();
+  return row?.id;
 }

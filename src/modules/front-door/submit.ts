@@ -8,13 +8,14 @@ import { recordAudit } from '../../platform/access/audit.ts';
 import type { Platform } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { newId, parseJson, toJson } from '../../platform/db/ids.ts';
-import { scheduleTimer } from '../../platform/jobs/timers.ts';
+import { scheduleNewTimer } from '../../platform/jobs/timers.ts';
 import { enqueueMessage } from '../../platform/notify/outbox.ts';
 import type { OpeningHours } from '../../platform/time/calendar.ts';
 import { findOrCreatePerson, type NewPerson } from '../people/index.ts';
 import { newReference } from './reference.ts';
 import { detectRisk } from './risk-phrases.ts';
-import { addEvent, frontDoorTeam, insertRequest, saveIdempotentResponse } from './store.ts';
+import type { ApiAccepted } from './schemas.ts';
+import { addEvent, frontDoorTeam, insertRequest, saveIdempotentResponse, userEmail } from './store.ts';
 import { contactTarget, type Urgency, urgencyFor, warningAt } from './targets.ts';
 
 export const TIMER_WARNING = 'front-door:warning';
@@ -28,11 +29,22 @@ export interface Submission {
   whatWouldHelp?: string | null;
   consentToShare: boolean;
   /** Someone asking on the person's behalf (family, a professional, a champion). */
-  referrer?: { name: string; role?: string | null; organisation?: string | null; phone?: string | null; email?: string | null } | null;
+  referrer?: {
+    name: string;
+    role?: string | null;
+    organisation?: string | null;
+    phone?: string | null;
+    email?: string | null;
+    /** A professional's referral without the person's agreement: whether the person knows of it, and if not, why. */
+    personKnows?: boolean | null;
+    reasonWithoutAgreement?: string | null;
+  } | null;
   /** A signed-in professional or champion making the referral. */
   referrerUserId?: string | null;
   /** Champions and professionals record that the person agreed to the referral. */
   personAgreed?: boolean;
+  /** The referral form's key (its one-time token and content, hashed): unique among requests, so one form makes one request. */
+  formTokenHash?: string | null;
 }
 
 export interface Submitted {
@@ -58,8 +70,8 @@ export interface SubmitOptions {
   within?: (tx: Tx, submitted: Submitted) => Promise<void>;
 }
 
-/** The answer the API gives, and gives again for a repeated Idempotency-Key. */
-export function apiAnswer(s: Submitted) {
+/** The answer the API gives, and gives again for a repeated Idempotency-Key (its shape is in schemas.ts, and so in the OpenAPI description). */
+export function apiAnswer(s: Submitted): ApiAccepted {
   return { reference: s.reference, status: s.status, urgency: s.urgency, contactBy: s.contactBy };
 }
 
@@ -89,6 +101,7 @@ export async function submitRequest(platform: Platform, submission: Submission, 
           referrer_user_id: submission.referrerUserId ?? null,
           referrer: submission.referrer ? toJson(submission.referrer) : null,
           person_agreed: submission.personAgreed ? 1 : 0,
+          form_token_hash: submission.formTokenHash ?? null,
           story: submission.story,
           what_would_help: submission.whatWouldHelp ?? null,
           consent_to_share: submission.consentToShare ? 1 : 0,
@@ -118,9 +131,9 @@ export async function submitRequest(platform: Platform, submission: Submission, 
           personMatch: person.match,
           possibleDuplicates: person.possibleDuplicates.length,
         });
-        await scheduleTimer(tx, { kind: TIMER_WARNING, dueAt: warningAt(now, target), payload: { requestId: id }, dedupeKey: `${TIMER_WARNING}:${id}` });
-        await scheduleTimer(tx, { kind: TIMER_BREACH, dueAt: target, payload: { requestId: id }, dedupeKey: `${TIMER_BREACH}:${id}` });
-        await acknowledge(platform, tx, submission, reference, target);
+        await scheduleNewTimer(tx, { kind: TIMER_WARNING, dueAt: warningAt(now, target), payload: { requestId: id }, dedupeKey: `${TIMER_WARNING}:${id}` });
+        await scheduleNewTimer(tx, { kind: TIMER_BREACH, dueAt: target, payload: { requestId: id }, dedupeKey: `${TIMER_BREACH}:${id}` });
+        await acknowledge(platform, tx, submission, reference, target, person.personId);
         await recordAudit(tx, {
           at: now,
           actorUserId: actor.userId,
@@ -150,19 +163,26 @@ export async function submitRequest(platform: Platform, submission: Submission, 
 
 
 /** Tell the person (or whoever asked for them) that the request arrived, its reference, and when to expect contact. */
-async function acknowledge(platform: Platform, tx: Tx, s: Submission, reference: string, target: Date): Promise<void> {
+async function acknowledge(platform: Platform, tx: Tx, s: Submission, reference: string, target: Date, personId: string): Promise<void> {
   const { config, clock } = platform;
   const onBehalf = s.source !== 'self' && s.referrer;
   const phone = onBehalf ? s.referrer?.phone : s.person.phone;
-  const email = onBehalf ? s.referrer?.email : s.person.email;
+  let email = onBehalf ? s.referrer?.email : s.person.email;
+  // A signed-in referrer gave no contact details on the form: their account's email is the record.
+  if (onBehalf && !phone && !email && s.referrerUserId) {
+    const account = await userEmail(tx, s.referrerUserId);
+    if (account && !account.disabled_at) email = account.email;
+  }
   const body =
     `${config.serviceName}: we have your request for help, reference ${reference}. ` +
     `We will contact ${onBehalf ? 'you or them' : 'you'} by ${formatDateTime(target)}. ` +
     `If you need help now, call ${config.crisis.emergency} if life is at risk, or NHS ${config.crisis.nhs111} and choose the mental health option. ` +
     `Samaritans: ${config.crisis.samaritans}, free, any time.`;
+  // Filed under the person when it goes to them (their subject access export lists it), not when it goes to whoever asked for them.
+  const to = onBehalf ? null : personId;
   if (phone) {
-    await enqueueMessage(tx, clock, { channel: 'sms', to: phone, kind: 'front-door.acknowledgement', personalisation: { body } });
+    await enqueueMessage(tx, clock, { channel: 'sms', to: phone, kind: 'front-door.acknowledgement', personalisation: { body }, personId: to });
   } else if (email) {
-    await enqueueMessage(tx, clock, { channel: 'email', to: email, kind: 'front-door.acknowledgement', personalisation: { subject: `Your request for help: ${reference}`, body } });
+    await enqueueMessage(tx, clock, { channel: 'email', to: email, kind: 'front-door.acknowledgement', personalisation: { subject: `Your request for help: ${reference}`, body }, personId: to });
   }
 }

@@ -29,6 +29,15 @@ export function configureEnvironment(env: nunjucks.Environment, config: Config):
   // How long ago, in words, against the page's own clock reading: {{ r.created_at | since(now) }}.
   env.addFilter('since', (iso: string, now: string) => formatDuration(new Date(now).getTime() - new Date(iso).getTime()));
   env.addFilter('fieldId', fieldId);
+  // nhsuk-frontend's macros trim every piece they output. Nunjucks' own `trim` replaces /^\s*|\s*$/g,
+  // which at each run of whitespace inside the text tries every shorter run before giving up: the
+  // largest single cost of rendering the macros (checkboxes and pagination render in half the time
+  // or less without it). String.prototype.trim removes the same characters (ECMAScript's WhiteSpace
+  // and LineTerminator, as \s) in one pass; anything but a string goes to Nunjucks' own, as before.
+  const nunjucksTrim = env.getFilter('trim');
+  env.addFilter('trim', (value: unknown) =>
+    typeof value === 'string' ? value.trim() : value instanceof nunjucks.runtime.SafeString ? new nunjucks.runtime.SafeString(value.toString().trim()) : nunjucksTrim(value),
+  );
   env.addGlobal('serviceName', config.serviceName);
   env.addGlobal('allianceName', config.allianceName);
   env.addGlobal('crisis', config.crisis);
