@@ -18,6 +18,7 @@ import home from './modules/home/index.ts';
 import directory from './modules/directory/index.ts';
 import orukApi from './modules/directory/oruk-routes.ts';
 import frontDoor from './modules/front-door/index.ts';
+import people from './modules/people/index.ts';
 
 export interface BuildOptions {
   /** Secret for signing cookies; random per process when not given (development and tests). */
@@ -52,6 +53,7 @@ export async function buildApp(platform: Platform, options: BuildOptions = {}) {
   await app.register(directory, { platform });
   await app.register(orukApi, { platform });
   await app.register(frontDoor, { platform });
+  await app.register(people, { platform });
 
   return app;
 }

@@ -13,10 +13,12 @@ import { DEMO, DemoSeedRefused, type DemoSignIn, formatDemoSignIns, REFUSED_IN_P
 import type { ModuleSeed } from './platform/seed/module-seed.ts';
 import { type Clock, systemClock } from './platform/time/clock.ts';
 import { seed as directorySeed } from './modules/directory/index.ts';
+import { seed as peopleSeed } from './modules/people/index.ts';
 
 /** Each module's seed, run in this order after the platform's demo alliance. */
 export const MODULE_SEEDS: readonly ModuleSeed[] = [
   directorySeed,
+  peopleSeed,
   // { name: 'directory', ... } — modules add one line each, e.g. `directorySeed,`
 ];
 

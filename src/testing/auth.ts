@@ -112,3 +112,60 @@ export async function signIn(browser: Browser, user: Pick<TestUser, 'email' | 'p
   const check = await browser.get('/sign-out');
   assert.equal(check.statusCode, 200, 'the browser is signed in after the sign-in');
 }
+
+/** The newest sign-in code sent to an email address or mobile number (read from the outbox, as a person reads their messages). */
+export async function lastSignInCode(db: Database, to: string): Promise<string> {
+  const row = await db.read
+    .selectFrom('outbox_messages')
+    .select(['personalisation'])
+    .where('kind', '=', 'auth.sign-in-code')
+    .where('recipient', '=', to)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  const code = row && /\b(\d{6})\b/.exec(row.personalisation)?.[1];
+  assert.ok(code, `no sign-in code was sent to ${to}`);
+  return code;
+}
+
+/** Signs a person in through the real pages: their email address or mobile number, then the code sent to it. */
+export async function signInPerson(browser: Browser, db: Database, contact: string): Promise<void> {
+  const remoteAddress = addressOf(browser);
+  await browser.get('/sign-in/my-record');
+  let res = await browser.post('/sign-in/my-record', { contact }, { remoteAddress });
+  assert.equal(res.statusCode, 303, `asking for a code answered ${res.statusCode}`);
+  await browser.get('/sign-in/my-record/code');
+  res = await browser.post('/sign-in/my-record/code', { code: await lastSignInCode(db, contact.replace(/\s/g, '')) }, { remoteAddress });
+  assert.equal(res.statusCode, 303, `the code answered ${res.statusCode}`);
+  assert.equal(res.headers.location, '/my-record');
+}
+
+export interface TestPersonAccount {
+  userId: string;
+  email: string;
+  mobile: string;
+  personId: string;
+}
+
+let mobileCounter = 0;
+
+/** A `person` account for a person record: no password, signs in with a code sent to its email or mobile. */
+export async function createTestPersonAccount(db: Database, clock: Clock, options: { personId: string; organisationId?: string; displayName?: string }): Promise<TestPersonAccount> {
+  const unique = `${newId().slice(-12)}${counter++}`;
+  const email = `person.${unique}@example.org`;
+  // 07700 900000 to 900999: Ofcom's numbers for drama, never anyone's (a test database holds far fewer than 1,000 accounts).
+  const mobile = `07700900${String(++mobileCounter % 1000).padStart(3, '0')}`;
+  return db.write(async (tx) => {
+    const now = clock.now();
+    const organisationId = options.organisationId ?? (await createOrganisation(tx, now, { name: `Test organisation ${unique}`, kind: 'voluntary' }));
+    const userId = await createUser(tx, now, {
+      email,
+      mobile,
+      displayName: options.displayName ?? `Test person ${counter}`,
+      passwordHash: null,
+      personId: options.personId,
+      memberships: [{ organisationId, role: 'person' }],
+    });
+    return { userId, email, mobile, personId: options.personId };
+  });
+}

@@ -10,6 +10,7 @@ import type { BankHolidayCheck } from './hours.ts';
 import { manageRoutes } from './manage-routes.ts';
 import { publicRoutes } from './routes.ts';
 import { seedDirectoryDemo, seedDirectoryScale } from './seed.ts';
+import { loadServiceRecords } from './store.ts';
 
 export type { ServiceRecord } from './model.ts';
 export type { ServiceSummary } from './directory.ts';
@@ -31,6 +32,15 @@ export function suggestServices(platform: Platform, input: { text: string; postc
 /** Running services by id, with name, summary, phone and open line (missing or archived ones left out). */
 export function serviceSummaries(platform: Platform, ids: readonly string[]): Promise<domain.ServiceSummary[]> {
   return domain.serviceSummaries(directoryDeps(platform), ids);
+}
+
+/**
+ * Each service's name and the alliance organisation that runs it (null when none is linked), archived
+ * services included: for records that point at services (a person's referrals, and whose they are).
+ */
+export async function serviceOwners(platform: Platform, ids: readonly string[]): Promise<Map<string, { name: string; organisationId: string | null }>> {
+  const records = await loadServiceRecords(platform.db.read, ids);
+  return new Map(records.map((r) => [r.id, { name: r.name, organisationId: r.organisation.platformOrganisationId ?? null }]));
 }
 
 // Which directory organisations of the demo the alliance's demo organisations maintain.

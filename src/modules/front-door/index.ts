@@ -1,22 +1,30 @@
 // The front door: anyone can ask for help, any hour (issue 4). Its public face for other modules.
 import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../../platform/context.ts';
+import { registerPersonSource } from '../people/index.ts';
 import frontDoorApi from './api.ts';
 import { onBreach, onWarning } from './escalation.ts';
 import journeyRoutes from './journey-routes.ts';
+import { frontDoorPersonSource } from './person-record.ts';
 import queueRoutes from './queue-routes.ts';
+import referralRoutes from './referral-routes.ts';
 import frontDoorPages from './routes.ts';
 import { TIMER_BREACH, TIMER_WARNING } from './submit.ts';
 
 export { paths as frontDoorPaths } from './paths.ts';
 export { type Submission, type Submitted, submitRequest } from './submit.ts';
+/** What a person is told about their request's status, in plain words (the status page and the person's portal). */
+export { STATUS_WORDS } from './status.ts';
 
 export default async function frontDoor(app: FastifyInstance, opts: { platform: Platform }) {
   const { platform } = opts;
   platform.timers.register(TIMER_WARNING, (tx, payload) => onWarning(platform, tx, (payload as { requestId: string }).requestId));
   platform.timers.register(TIMER_BREACH, (tx, payload) => onBreach(platform, tx, (payload as { requestId: string }).requestId));
+  // The person record's involvements (who may see the person) and timeline entries.
+  registerPersonSource(platform, frontDoorPersonSource(platform));
   await app.register(frontDoorApi, { platform });
   await app.register(frontDoorPages, { platform });
   await app.register(journeyRoutes, { platform });
   await app.register(queueRoutes, { platform });
+  await app.register(referralRoutes, { platform });
 }

@@ -6,9 +6,12 @@ import { paths } from './paths.ts';
 
 /** Where each signed-in person can go, by what their roles allow. The pages check again on arrival. */
 const LINKS: { permission: string; href: string; text: string }[] = [
+  { permission: 'me:record:read', href: '/my-record', text: 'Your record' },
   { permission: 'front-door:queue:read', href: '/front-door', text: 'Front door queue' },
   { permission: 'front-door:breaches:read', href: '/front-door/breaches', text: 'Contact targets missed' },
-  { permission: 'front-door:referral:create', href: '/get-help', text: 'Refer someone for help' },
+  { permission: 'access:review', href: '/people/access-reviews', text: 'Emergency access to review' },
+  { permission: 'front-door:referral:create', href: '/refer', text: 'Refer someone for help' },
+  { permission: 'front-door:referral:create', href: '/refer/mine', text: 'Your referrals' },
   { permission: 'directory:services:manage', href: '/directory/manage', text: 'Your organisation’s services' },
   { permission: 'directory:read', href: '/directory', text: 'Find support in the directory' },
   { permission: 'admin:outbox:read', href: '/admin/outbox', text: 'Messages sent (outbox)' },

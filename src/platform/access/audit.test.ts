@@ -101,6 +101,28 @@ for (const dialect of testDialects()) {
       }
     });
 
+    it('chains the actor’s team with the event, and names the event whose team was changed or removed', async () => {
+      const f = await dialect.fresh();
+      try {
+        const team = '01900000-0000-7000-8000-00000000beef';
+        for (let i = 1; i <= 4; i++) await f.db.write((tx) => recordAudit(tx, event(i, { actorTeamId: i % 2 === 0 ? team : null })));
+        assert.deepEqual(await verifyAuditChain(f.db.read), { ok: true, count: 4 });
+        const teams = await f.db.read.selectFrom('audit_events').select(['actor_team_id']).orderBy('seq').execute();
+        assert.deepEqual(
+          teams.map((r) => r.actor_team_id),
+          [null, team, null, team],
+        );
+        await dropAppendOnlyTriggers(f.db.writer, 'audit_events');
+        await f.db.writer.updateTable('audit_events').set({ actor_team_id: null }).where('seq', '=', 2).execute();
+        const result = await verifyAuditChain(f.db.read);
+        assert.ok(!result.ok);
+        assert.equal(result.seq, 2);
+        assert.match(result.reason, /changed/);
+      } finally {
+        await f.close();
+      }
+    });
+
     it('names the missing event when a row was deleted', async () => {
       const f = await fresh(6);
       try {

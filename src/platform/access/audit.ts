@@ -20,6 +20,8 @@ export interface AuditInput {
   at: Date;
   actorUserId: string | null;
   actorRole: string | null;
+  /** The team the actor acted for, when they act for one (shown in the person's access log). */
+  actorTeamId?: string | null;
   action: string;
   entityType: string;
   entityId: string | null;
@@ -49,9 +51,15 @@ const FIELDS = [
   'prev_hash',
 ] as const;
 
-/** SHA-256 (hex) over the canonical form: the fields above, in that order, as a JSON array. */
+/**
+ * SHA-256 (hex) over the canonical form: the fields above, in that order, as a JSON array. The actor's
+ * team came later: when set it goes in after `address` (so the array is one longer), and events
+ * without one hash exactly as events written before the column existed.
+ */
 export function auditHash(event: Omit<AuditEvent, 'hash'>): string {
-  const canonical = JSON.stringify(FIELDS.map((f) => event[f] ?? null));
+  const values: unknown[] = FIELDS.map((f) => event[f] ?? null);
+  if (event.actor_team_id != null) values.splice(FIELDS.indexOf('address') + 1, 0, event.actor_team_id);
+  const canonical = JSON.stringify(values);
   return createHash('sha256').update(canonical, 'utf8').digest('hex');
 }
 
@@ -84,6 +92,7 @@ export async function appendAuditEvents(tx: Kysely<DB>, events: readonly AuditIn
       at: event.at.toISOString(),
       actor_user_id: event.actorUserId,
       actor_role: event.actorRole,
+      actor_team_id: event.actorTeamId ?? null,
       action: event.action,
       entity_type: event.entityType,
       entity_id: event.entityId,
@@ -119,7 +128,7 @@ export async function verifyAuditChain(db: Kysely<DB>): Promise<AuditVerificatio
   for (;;) {
     const page = await db
       .selectFrom('audit_events')
-      .select(['seq', 'at', 'actor_user_id', 'actor_role', 'action', 'entity_type', 'entity_id', 'person_id', 'purpose', 'outcome', 'address', 'prev_hash', 'hash'])
+      .select(['seq', 'at', 'actor_user_id', 'actor_role', 'actor_team_id', 'action', 'entity_type', 'entity_id', 'person_id', 'purpose', 'outcome', 'address', 'prev_hash', 'hash'])
       .where('seq', '>=', expected)
       .orderBy('seq')
       .limit(PAGE)
@@ -166,7 +175,7 @@ export async function auditEventsForPerson(
 ): Promise<AuditEvent[]> {
   let q = db
     .selectFrom('audit_events')
-    .select(['seq', 'at', 'actor_user_id', 'actor_role', 'action', 'entity_type', 'entity_id', 'person_id', 'purpose', 'outcome', 'address', 'prev_hash', 'hash'])
+    .select(['seq', 'at', 'actor_user_id', 'actor_role', 'actor_team_id', 'action', 'entity_type', 'entity_id', 'person_id', 'purpose', 'outcome', 'address', 'prev_hash', 'hash'])
     .where('person_id', '=', personId);
   if (options.before !== undefined) q = q.where('seq', '<', options.before);
   const rows = await q

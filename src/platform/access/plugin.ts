@@ -49,6 +49,8 @@ export async function denyUnlessAllowed(request: FastifyRequest, reply: FastifyR
     if (wantsJson(request)) {
       return sendProblem(reply, { title: 'Sign in to use this', status: 401 });
     }
+    // A person's own pages (`me:*`) have their own sign-in, with a one-time code.
+    if (permission.startsWith('me:')) return reply.redirect('/sign-in/my-record', 303);
     return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
   }
   // Not allowed, or a route that declared neither: indistinguishable from not found.

@@ -62,6 +62,8 @@ export interface NewUser {
   /** An argon2id hash from hashPassword (hash before the transaction: it takes ~50 ms). */
   passwordHash: string | null;
   personId?: string | null;
+  /** Person accounts: a UK mobile number (07…, no spaces) for sign-in codes by text. */
+  mobile?: string | null;
   memberships: { organisationId: string; teamId?: string | null; role: Role }[];
 }
 
@@ -86,6 +88,7 @@ export async function createUser(db: Kysely<DB>, now: Date, user: NewUser): Prom
       oidc_issuer: null,
       oidc_subject: null,
       person_id: user.personId ?? null,
+      mobile: user.mobile ?? null,
       created_at: at,
       updated_at: at,
     })
@@ -110,4 +113,9 @@ export async function findUserByEmail(db: Kysely<DB>, email: string) {
 export async function membershipsOf(db: Kysely<DB>, userId: string): Promise<Membership[]> {
   const rows = await db.selectFrom('memberships').select(['organisation_id', 'team_id', 'role']).where('user_id', '=', userId).execute();
   return rows.map((r) => ({ organisationId: r.organisation_id, teamId: r.team_id, role: r.role as Role }));
+}
+
+/** Makes an account the person's own: linked to their record, with the mobile number sign-in codes may be texted to. */
+export async function linkPersonAccount(db: Kysely<DB>, now: Date, userId: string, link: { personId: string; mobile: string | null }): Promise<void> {
+  await db.updateTable('users').set({ person_id: link.personId, mobile: link.mobile, updated_at: now.toISOString() }).where('id', '=', userId).execute();
 }

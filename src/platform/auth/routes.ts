@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../context.ts';
 import { cookieName } from '../http/security.ts';
 import { parseInput } from '../http/problems.ts';
+import codeRoutes from './code-routes.ts';
 import { paths } from './paths.ts';
 import { codeSchema, MESSAGES, signInSchema } from './schemas.ts';
 import { completeWithCode, pendingTotpSecret, safeNext, signInWithPassword, signOut } from './sign-in.ts';
@@ -22,6 +23,9 @@ export default async function authRoutes(app: FastifyInstance, opts: { platform:
 
   const signInPage = (reply: FastifyReply, status: number, values: Record<string, unknown>, errors?: unknown) =>
     reply.code(status).view('auth/sign-in.njk', { title: 'Sign in', values: { email: values.email, next: safeNext(values.next) }, errors });
+
+  // People: sign in to their own record with a one-time code.
+  await app.register(codeRoutes, { platform });
 
   // The email and password form. `next` (a local path) is where to go once signed in.
   app.get<{ Querystring: { next?: string } }>(paths.signIn, { config: { public: true } }, async (request, reply) => {

@@ -2,7 +2,7 @@
 // Each function takes the database or a transaction first, so callers compose units of work.
 import type { Kysely } from 'kysely';
 import { newId } from '../db/ids.ts';
-import type { DB, SessionsTable } from '../db/tables.ts';
+import type { DB, SessionsTable, SignInCodesTable } from '../db/tables.ts';
 
 export type SessionRow = SessionsTable;
 
@@ -159,4 +159,71 @@ export async function findTeamsByIdOrName(db: Kysely<DB>, organisationId: string
 /** Sets an already-confirmed authenticator secret (test helpers and demo seed only). */
 export async function setEnrolledTotpSecret(db: Kysely<DB>, userId: string, secret: string, at: string): Promise<void> {
   await db.updateTable('users').set({ totp_secret: secret, totp_enrolled_at: at, totp_last_step: null, updated_at: at }).where('id', '=', userId).execute();
+}
+
+// ---- one-time sign-in codes for person accounts (one-time-code.ts) -----------------------------
+
+/** A person account by its email or mobile number: only accounts linked to a person record. */
+export async function findPersonAccount(db: Kysely<DB>, by: { email: string } | { mobile: string }) {
+  let q = db.selectFrom('users').select(['id', 'email', 'mobile', 'person_id', 'disabled_at']).where('person_id', 'is not', null);
+  q = 'email' in by ? q.where('email', '=', by.email) : q.where('mobile', '=', by.mobile);
+  return (await q.executeTakeFirst()) ?? null;
+}
+
+export async function insertSignInCode(db: Kysely<DB>, row: SignInCodesTable): Promise<void> {
+  await db.insertInto('sign_in_codes').values(row).execute();
+}
+
+export async function countCodesForUserSince(db: Kysely<DB>, userId: string, since: string): Promise<number> {
+  const r = await db
+    .selectFrom('sign_in_codes')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .where('created_at', '>', since)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** Ends a user's codes still in force: only the newest code sent works. */
+export async function endLiveCodesOfUser(db: Kysely<DB>, userId: string, now: string): Promise<void> {
+  await db.updateTable('sign_in_codes').set({ expires_at: now }).where('user_id', '=', userId).where('used_at', 'is', null).where('expires_at', '>', now).execute();
+}
+
+export async function signInCodeByToken(db: Kysely<DB>, tokenHash: string) {
+  const row = await db
+    .selectFrom('sign_in_codes')
+    .select(['id', 'token_hash', 'user_id', 'contact_hash', 'channel', 'code_hash', 'failed_attempts', 'created_at', 'expires_at', 'used_at'])
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+/** Counts a wrong try on a code (never past `max`: the code is dead at `max`). */
+export async function countWrongCode(db: Kysely<DB>, id: string, max: number): Promise<void> {
+  await db
+    .updateTable('sign_in_codes')
+    .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
+    .where('id', '=', id)
+    .where('failed_attempts', '<', max)
+    .execute();
+}
+
+/**
+ * Marks a code used, only if it is unused, in force and not dead from wrong tries: the conditional
+ * update is what makes a code work once, even for two requests at the same moment.
+ */
+export async function useSignInCode(db: Kysely<DB>, id: string, now: string, maxWrong: number): Promise<boolean> {
+  const r = await db
+    .updateTable('sign_in_codes')
+    .set({ used_at: now })
+    .where('id', '=', id)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .where('failed_attempts', '<', maxWrong)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function deleteCodesBefore(db: Kysely<DB>, before: string): Promise<void> {
+  await db.deleteFrom('sign_in_codes').where('created_at', '<', before).execute();
 }

@@ -41,6 +41,8 @@ export interface UsersTable {
   oidc_subject: string | null;
   /** For `person` accounts: the person record this account belongs to. */
   person_id: string | null;
+  /** For `person` accounts: a UK mobile number (07…, no spaces) a sign-in code may be texted to. */
+  mobile: Generated<string | null>;
   created_at: string;
   updated_at: string;
 }
@@ -79,6 +81,8 @@ export interface PeopleTable {
   /** lower(given)|lower(family)|date of birth|postcode, for finding possible duplicates. */
   match_key: string;
   merged_into_id: string | null;
+  /** 1, 2, 3, …: each change of the record's details or merges adds one (optimistic concurrency). */
+  version: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -91,7 +95,40 @@ export interface PersonDuplicateCandidatesTable {
   status: 'open' | 'confirmed' | 'rejected';
   decided_by: string | null;
   decided_at: string | null;
+  /** How the practitioner checked (or why a merge was undone). */
+  decision_note: string | null;
   created_at: string;
+}
+
+/** A merge of one person record into another, kept for ever; undoing it sets unmerged_at. */
+export interface PersonMergesTable {
+  id: string;
+  merged_id: string;
+  survivor_id: string;
+  duplicate_candidate_id: string | null;
+  merged_by: string;
+  merged_at: string;
+  reason: string;
+  unmerged_by: string | null;
+  unmerged_at: string | null;
+  unmerge_reason: string | null;
+}
+
+/** Access to a person without an involvement ("break glass"): reasoned, time-limited, reviewed. */
+export interface BreakGlassGrantsTable {
+  id: string;
+  person_id: string;
+  user_id: string;
+  role: string;
+  team_id: string | null;
+  organisation_id: string;
+  reason_kind: 'urgent-care' | 'safeguarding' | 'joining-care' | 'other';
+  reason: string;
+  granted_at: string;
+  expires_at: string;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+  review_note: string | null;
 }
 
 // ---- front door --------------------------------------------------------------------------------
@@ -107,6 +144,8 @@ export interface RequestsTable {
   /** JSON: { name, role, organisation, phone, email } for someone asking on another's behalf. */
   referrer: string | null;
   person_agreed: number;
+  /** The key of the referral form that made this request: SHA-256 of its one-time token and content (unique); null otherwise. */
+  form_token_hash: string | null;
   story: string;
   what_would_help: string | null;
   consent_to_share: number;
@@ -215,6 +254,23 @@ export interface SignInFailuresTable {
   at: string;
 }
 
+/** One-time sign-in codes for `person` accounts (src/platform/auth/one-time-code.ts). */
+export interface SignInCodesTable {
+  id: string;
+  /** SHA-256 of the random token the browser holds (a cookie) for this sign-in. */
+  token_hash: string;
+  /** Null when the email or number typed has no person account: the code is never sent. */
+  user_id: string | null;
+  contact_hash: string;
+  channel: 'sms' | 'email';
+  /** HMAC-SHA-256 of the code, keyed by the row's token. */
+  code_hash: string;
+  failed_attempts: number;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
 // ---- platform: machinery ---------------------------------------------------------------------
 
 /** Append-only and hash-chained (see src/platform/access/audit.ts); triggers refuse UPDATE and DELETE. */
@@ -224,6 +280,8 @@ export interface AuditEventsTable {
   at: string;
   actor_user_id: string | null;
   actor_role: string | null;
+  /** The team the actor acted for; null when none (and on events written before the column). */
+  actor_team_id: string | null;
   action: string;
   entity_type: string;
   entity_id: string | null;
@@ -270,6 +328,8 @@ export interface OutboxMessagesTable {
   created_at: string;
   sent_at: string | null;
   last_error: string | null;
+  /** The person the message was sent to, when it went to a person (for their subject access export). */
+  person_id: string | null;
 }
 
 // ---- directory (HSDS 3.0 / Open Referral UK shaped; see src/modules/directory/README.md) --------
@@ -507,6 +567,8 @@ export interface DB {
   memberships: MembershipsTable;
   people: PeopleTable;
   person_duplicate_candidates: PersonDuplicateCandidatesTable;
+  person_merges: PersonMergesTable;
+  break_glass_grants: BreakGlassGrantsTable;
   requests: RequestsTable;
   request_contact_attempts: RequestContactAttemptsTable;
   request_events: RequestEventsTable;
@@ -536,6 +598,7 @@ export interface DB {
   outbox_messages: OutboxMessagesTable;
   sessions: SessionsTable;
   sign_in_failures: SignInFailuresTable;
+  sign_in_codes: SignInCodesTable;
 }
 
 export type { Generated };

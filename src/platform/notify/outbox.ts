@@ -33,6 +33,8 @@ export interface MessageInput {
   personalisation: { body: string; subject?: string } & Record<string, string>;
   /** At most one message ever exists for a key (a repeat enqueue does nothing). */
   dedupeKey?: string | null;
+  /** The person the message goes to, when it goes to a person: their subject access export lists it. */
+  personId?: string | null;
 }
 
 export const INTERRUPTED =
@@ -63,6 +65,7 @@ export async function enqueueMessage(tx: Kysely<DB>, clock: Clock, input: Messag
     created_at: now.toISOString(),
     sent_at: null,
     last_error: null,
+    person_id: input.personId ?? null,
   };
   const timer = { kind: DELIVER_TIMER, dueAt: now, payload: { messageId: id }, dedupeKey: `${DELIVER_TIMER}:${id}` };
   if (!input.dedupeKey) {

@@ -18,6 +18,7 @@ const COLUMNS = [
   'created_at',
   'sent_at',
   'last_error',
+  'person_id',
 ] as const;
 
 /** Writes a new message (no dedupe key) with the unit's batch (src/platform/db/staging.ts). */

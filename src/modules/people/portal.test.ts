@@ -1,0 +1,297 @@
+// The person's portal (issue 5, item 3): the person signs in with a code and sees their record, who
+// has looked at it (a practitioner's view shows at once) and downloads everything held about them.
+// Only the person: another person sees their own, staff and anonymous visitors see nothing.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { recordAudit } from '../../platform/access/audit.ts';
+import { newId } from '../../platform/db/ids.ts';
+import { testDialects } from '../../platform/db/testing.ts';
+import { Browser, buildTestApp, type TestApp } from '../../testing/app.ts';
+import { createTestPersonAccount, signIn, signInPerson, type TestPersonAccount } from '../../testing/auth.ts';
+import { breakGlass } from './break-glass.ts';
+import { paths } from './paths.ts';
+import { EXPORT_LEAVES_OUT } from './portal-store.ts';
+import { decideDuplicateFor } from './record.ts';
+import { type Alliance, aPerson, createAlliance, type Member, personWithoutRequest, personWithRequest } from './testing.ts';
+
+const ROUTES = [paths.myRecord, paths.myAccessLog, paths.myDownload, paths.myDownloadJson, paths.myDownloadHtml];
+
+for (const dialect of testDialects()) {
+  describe(`the person's portal (${dialect.name})`, { skip: dialect.skip }, () => {
+    let t: TestApp;
+    let a: Alliance;
+    /** The person: two records merged (the older kept), a request, a break-glass grant, an account. */
+    let keptId: string;
+    let mergedId: string;
+    let requestId: string;
+    let reference: string;
+    let familyName: string;
+    let account: TestPersonAccount;
+    let personBrowser: Browser;
+    /** Another person, with a request and an account of their own. */
+    let other: { personId: string; requestId: string; familyName: string; account: TestPersonAccount; browser: Browser };
+    const staff = new Map<Member, Browser>();
+
+    before(async () => {
+      t = await buildTestApp(dialect);
+      t.clock.set('2026-12-01T10:00:00.000Z');
+      a = await createAlliance(t);
+      const details = aPerson();
+      familyName = details.familyName;
+      keptId = await personWithoutRequest(t, details);
+      const submitted = await personWithRequest(t, details);
+      mergedId = submitted.personId;
+      requestId = submitted.id;
+      reference = submitted.reference;
+      const candidate = await t.db.read.selectFrom('person_duplicate_candidates').select(['id']).where('person_id', '=', mergedId).executeTakeFirstOrThrow();
+      await decideDuplicateFor(t.platform, a.hubPractitioner.actor, mergedId, candidate.id, { same: 'yes', note: 'Same address and GP, confirmed by phone' });
+      account = await createTestPersonAccount(t.db, t.clock, { personId: keptId, organisationId: a.organisationId, displayName: `Alex ${familyName}` });
+
+      const otherDetails = aPerson({ givenName: 'Robin' });
+      const otherSubmitted = await personWithRequest(t, otherDetails);
+      const otherAccount = await createTestPersonAccount(t.db, t.clock, { personId: otherSubmitted.personId, organisationId: a.organisationId });
+      other = { personId: otherSubmitted.personId, requestId: otherSubmitted.id, familyName: otherDetails.familyName, account: otherAccount, browser: new Browser(t.app) };
+
+      personBrowser = new Browser(t.app);
+      await signInPerson(personBrowser, t.db, account.email);
+      await signInPerson(other.browser, t.db, other.account.mobile);
+      for (const m of [a.hubPractitioner, a.outsider, a.commissioner]) {
+        const b = new Browser(t.app);
+        await signIn(b, m, t.clock);
+        staff.set(m, b);
+      }
+    });
+    after(async () => {
+      await t?.close();
+    });
+
+    describe('who may use it', () => {
+      for (const url of ROUTES) {
+        it(`${url}: the person, and only the person, sees their own record`, async () => {
+          const mine = await personBrowser.get(url);
+          assert.equal(mine.statusCode, 200);
+          if (url !== paths.myDownload && url !== paths.myAccessLog) assert.ok(mine.body.includes(familyName), 'their own record');
+          assert.ok(!mine.body.includes(other.familyName), 'nothing of another person');
+
+          const theirs = await other.browser.get(url);
+          assert.equal(theirs.statusCode, 200, 'another person sees their own');
+          assert.ok(!theirs.body.includes(familyName), 'nothing of the first person');
+          assert.ok(!theirs.body.includes(keptId) && !theirs.body.includes(requestId));
+
+          for (const m of [a.hubPractitioner, a.commissioner]) {
+            const res = await staff.get(m)!.get(url);
+            assert.equal(res.statusCode, 404, `${m.role}: not found`);
+            assert.ok(!res.body.includes(familyName));
+          }
+          const anonymous = await t.app.inject({ method: 'GET', url });
+          assert.equal(anonymous.statusCode, 303);
+          assert.equal(anonymous.headers.location, '/sign-in/my-record');
+        });
+      }
+
+      it('a person account whose record is not linked sees nothing (404)', async () => {
+        const unlinked = await createTestPersonAccount(t.db, t.clock, { personId: newId(), organisationId: a.organisationId });
+        const b = new Browser(t.app);
+        await signInPerson(b, t.db, unlinked.email);
+        for (const url of ROUTES) assert.equal((await b.get(url)).statusCode, 404, url);
+      });
+    });
+
+    it('the home page shows their requests in plain words, their details and preferences, and is audited', async () => {
+      const res = await personBrowser.get(paths.myRecord);
+      assert.match(res.body, new RegExp(`Request ${reference}`));
+      assert.match(res.body, /We have your request/);
+      assert.match(res.body, /After 6pm/, 'safe times');
+      assert.match(res.body, /href="\/my-record\/access-log"/);
+      assert.match(res.body, /href="\/my-record\/download"/);
+      assert.match((await personBrowser.get('/')).body, /href="\/my-record"/, 'the home page links to it');
+      const events = await t.db.read.selectFrom('audit_events').select(['person_id']).where('action', '=', 'people.portal.view').where('actor_user_id', '=', account.userId).execute();
+      assert.ok(events.some((e) => e.person_id === keptId) && events.some((e) => e.person_id === mergedId), 'audited for each of their records');
+    });
+
+    it("shows a practitioner's view of the record in the access log at once: who, role, team, when and why", async () => {
+      t.clock.advanceMinutes(1);
+      const view = await staff.get(a.hubPractitioner)!.get(paths.person(keptId));
+      assert.equal(view.statusCode, 200);
+      const log = await personBrowser.get(paths.myAccessLog);
+      assert.equal(log.statusCode, 200);
+      const row = log.body.split('<tr').find((r) => r.includes(`Hub practitioner`) && r.includes('Looked at your record'));
+      assert.ok(row, 'the view is listed');
+      assert.match(row, /Practitioner/);
+      assert.match(row, /Front door hub/);
+      assert.match(row, /direct care/);
+      assert.match(row, /datetime="2026-12-01T10:01:00.000Z"/);
+      // Newest first: the log's own view comes before the practitioner's.
+      assert.ok(log.body.indexOf('You looked at who has seen your record') < log.body.indexOf('Looked at your record'));
+    });
+
+    it('lists emergency access (break glass) with its reason', async () => {
+      const reason = 'Called by the crisis line about an urgent concern tonight';
+      await breakGlass(t.platform, a.outsider.actor, keptId, { reasonKind: 'urgent-care', reason });
+      const log = await personBrowser.get(paths.myAccessLog);
+      assert.match(log.body, /Emergency access to your record/);
+      assert.ok(log.body.includes(reason));
+      assert.match(log.body, /Not yet checked by a team lead/);
+      const row = log.body.split('<tr').find((r) => r.includes('Got emergency access'));
+      assert.ok(row?.includes(reason) && row.includes('Community team'), 'the grant row names the reason and team');
+    });
+
+    it('pages the access log, newest first, without repeating or skipping an entry', async () => {
+      await t.db.write(async (tx) => {
+        for (let i = 0; i < 60; i++) {
+          await recordAudit(tx, { at: t.clock.now(), actorUserId: a.hubPractitioner.userId, actorRole: 'practitioner', actorTeamId: a.hubTeamId, action: `test.look-${i}`, entityType: 'person', entityId: keptId, personId: keptId, purpose: 'direct care', outcome: 'success' });
+        }
+      });
+      const first = await personBrowser.get(paths.myAccessLog);
+      const next = /href="\/my-record\/access-log\?before=(\d+)"/.exec(first.body)?.[1];
+      assert.ok(next, 'a link to older entries');
+      const second = await personBrowser.get(`${paths.myAccessLog}?before=${next}`);
+      const looks = (html: string) => [...html.matchAll(/test look (\d+)/g)].map((m) => Number(m[1]));
+      const shown = [...looks(first.body), ...looks(second.body)];
+      assert.deepEqual(shown, [...Array(60).keys()].reverse(), 'each once, newest first');
+    });
+
+    describe('download everything', () => {
+      let exported: { tables: Record<string, Record<string, unknown>[]> };
+
+      before(async () => {
+        // The person across every table that holds rows about people (the rest came from the journey above).
+        await t.db.write(async (tx) => {
+          const at = t.clock.now().toISOString();
+          await tx.insertInto('request_contact_attempts').values({ id: newId(), request_id: requestId, at, by_user_id: a.hubPractitioner.userId, method: 'phone', result: 'no-answer', note: 'Tried the mobile' }).execute();
+          await tx.insertInto('request_breaches').values({ id: newId(), request_id: requestId, kind: 'warning', target_at: at, at, team_id: a.hubTeamId, reviewed_by: null, reviewed_at: null, review_note: null }).execute();
+          await tx.insertInto('front_door_drafts').values({ id_hash: newId(), answers: '{"story":"draft"}', submitted_request_id: requestId, created_at: at, updated_at: at, expires_at: at }).execute();
+          await tx.insertInto('referrals').values({ id: newId(), request_id: requestId, person_id: mergedId, service_id: newId(), referred_by: a.hubPractitioner.userId, reason: 'Peer support', status: 'sent', status_note: null, created_at: at, updated_at: at }).execute();
+          // The other person's rows of the same kinds.
+          await tx.insertInto('request_contact_attempts').values({ id: newId(), request_id: other.requestId, at, by_user_id: a.hubPractitioner.userId, method: 'phone', result: 'reached', note: 'Other person' }).execute();
+          await tx.insertInto('referrals').values({ id: newId(), request_id: other.requestId, person_id: other.personId, service_id: newId(), referred_by: null, reason: 'Other', status: 'sent', status_note: null, created_at: at, updated_at: at }).execute();
+        });
+        const res = await personBrowser.get(paths.myDownloadJson);
+        assert.equal(res.statusCode, 200);
+        assert.match(String(res.headers['content-disposition']), /^attachment; filename="my-record-2026-12-01\.json"$/);
+        exported = JSON.parse(res.body);
+      });
+
+      it('holds every row about the person, from every table, and none about another person', async () => {
+        const ids = [keptId, mergedId];
+        const requests = [requestId];
+        const expect = async (table: string, rows: { id?: unknown; seq?: unknown; id_hash?: unknown }[]) => {
+          const key = (r: Record<string, unknown>) => String(r.id ?? r.seq ?? r.id_hash);
+          const got = new Set((exported.tables[table] ?? []).map(key));
+          assert.ok(rows.length > 0, `${table}: the test seeded rows`);
+          for (const r of rows) assert.ok(got.has(key(r as Record<string, unknown>)), `${table}: row ${key(r as Record<string, unknown>)} is exported`);
+          assert.equal(got.size, rows.length, `${table}: only the person's rows`);
+        };
+        const db = t.db.read;
+        await expect('people', await db.selectFrom('people').select(['id']).where('id', 'in', ids).execute());
+        await expect('person_duplicate_candidates', await db.selectFrom('person_duplicate_candidates').select(['id']).where((eb) => eb.or([eb('person_id', 'in', ids), eb('candidate_id', 'in', ids)])).execute());
+        await expect('person_merges', await db.selectFrom('person_merges').select(['id']).where('merged_id', 'in', ids).execute());
+        await expect('break_glass_grants', await db.selectFrom('break_glass_grants').select(['id']).where('person_id', 'in', ids).execute());
+        await expect('requests', await db.selectFrom('requests').select(['id']).where('person_id', 'in', ids).execute());
+        await expect('request_events', await db.selectFrom('request_events').select(['id']).where('request_id', 'in', requests).execute());
+        await expect('request_contact_attempts', await db.selectFrom('request_contact_attempts').select(['id']).where('request_id', 'in', requests).execute());
+        await expect('request_breaches', await db.selectFrom('request_breaches').select(['id']).where('request_id', 'in', requests).execute());
+        await expect('front_door_drafts', await db.selectFrom('front_door_drafts').select(['id_hash']).where('submitted_request_id', 'in', requests).execute());
+        await expect('referrals', await db.selectFrom('referrals').select(['id']).where('person_id', 'in', ids).execute());
+        await expect('outbox_messages', await db.selectFrom('outbox_messages').select(['id']).where('person_id', 'in', ids).execute());
+        assert.deepEqual(new Set(exported.tables.outbox_messages!.map((m) => m.kind)), new Set(['front-door.acknowledgement', 'auth.sign-in-code']), 'the acknowledgement of their request and their sign-in codes');
+        await expect('users', [{ id: account.userId }]);
+        // The audit trail: every event about them up to the export, the export's own event included.
+        // …and what their account did: its sign-ins and codes asked for.
+        const audit = await db.selectFrom('audit_events').select(['seq']).where((eb) => eb.or([eb('person_id', 'in', ids), eb('actor_user_id', '=', account.userId)])).execute();
+        await expect('audit_events', audit.map((r) => ({ seq: Number(r.seq) })));
+        assert.ok(exported.tables.audit_events!.some((e) => e.action === 'people.portal.export'), 'the export is audited, and holds its own event');
+        assert.ok(exported.tables.audit_events!.some((e) => e.action === 'auth.sign-in' && e.actor_user_id === account.userId), 'their sign-ins');
+
+        const text = JSON.stringify(exported);
+        for (const id of [other.personId, other.requestId, other.account.userId, other.familyName]) assert.ok(!text.includes(id), `nothing of the other person (${id})`);
+      });
+
+      it('accounts for every column of every table, and every table that names a person', async () => {
+        const tables = await t.db.read.introspection.getTables();
+        const byName = new Map(tables.map((tb) => [tb.name, tb.columns.map((c) => c.name)]));
+        const withPerson = tables.filter((tb) => tb.columns.some((c) => c.name === 'person_id')).map((tb) => tb.name);
+        for (const table of withPerson) assert.ok(table in exported.tables, `${table} names a person: the export must include it`);
+        for (const [table, rows] of Object.entries(exported.tables)) {
+          const columns = byName.get(table);
+          assert.ok(columns, `${table} exists`);
+          const shown = new Set([...Object.keys(rows[0] ?? {}), ...Object.keys(EXPORT_LEAVES_OUT[table] ?? {})]);
+          for (const c of columns) assert.ok(shown.has(c), `${table}.${c} is exported or left out with a reason`);
+        }
+      });
+
+      it('is a readable HTML document too, audited like the data', async () => {
+        const before = await t.db.read.selectFrom('audit_events').select(['seq']).where('action', '=', 'people.portal.export').where('person_id', '=', keptId).execute();
+        const res = await personBrowser.get(paths.myDownloadHtml);
+        assert.equal(res.statusCode, 200);
+        assert.match(String(res.headers['content-disposition']), /attachment; filename="my-record-.*\.html"/);
+        assert.match(res.body, /<html lang="en">/);
+        assert.match(res.body, /<h2>Your record<\/h2>/);
+        assert.match(res.body, /<h2>Times we tried to contact you<\/h2>/);
+        assert.ok(res.body.includes(familyName));
+        assert.ok(res.body.includes('Tried the mobile'));
+        assert.match(res.body, /Hub practitioner \d+ \(/, 'who acted, by name');
+        assert.ok(!res.body.includes(other.familyName));
+        const afterwards = await t.db.read.selectFrom('audit_events').select(['seq']).where('action', '=', 'people.portal.export').where('person_id', '=', keptId).execute();
+        assert.equal(afterwards.length, before.length + 1);
+      });
+    });
+  });
+}
+
+for (const dialect of testDialects()) {
+  describe(`inviting a person to their record online (${dialect.name})`, { skip: dialect.skip }, () => {
+    let t: TestApp;
+    let a: Alliance;
+    before(async () => {
+      t = await buildTestApp(dialect);
+      t.clock.set('2026-12-01T10:00:00.000Z');
+      a = await createAlliance(t);
+    });
+    after(async () => {
+      await t?.close();
+    });
+
+    it('makes an account linked to the record, emails them how to sign in, and they sign in with a code', async () => {
+      const details = aPerson({ email: `alex.${newId().slice(-8)}@example.org`, phone: '07700 900 314' });
+      const { personId } = await personWithRequest(t, details);
+      const practitioner = new Browser(t.app);
+      await signIn(practitioner, a.hubPractitioner, t.clock);
+      const page = await practitioner.get(paths.portalInvite(personId));
+      assert.equal(page.statusCode, 200);
+      assert.ok(page.body.includes(details.email!));
+      assert.match(page.body, /07700900314/);
+      const sent = await practitioner.post(paths.portalInvite(personId), {});
+      assert.equal(sent.statusCode, 303);
+      const account = await t.db.read.selectFrom('users').select(['id', 'email', 'mobile', 'password_hash']).where('person_id', '=', personId).executeTakeFirstOrThrow();
+      assert.deepEqual({ ...account, id: undefined }, { id: undefined, email: details.email, mobile: '07700900314', password_hash: null });
+      const invitation = await t.db.read.selectFrom('outbox_messages').select(['personalisation', 'person_id']).where('kind', '=', 'people.portal-invite').where('recipient', '=', details.email!).executeTakeFirstOrThrow();
+      assert.equal(invitation.person_id, personId);
+      assert.match(invitation.personalisation, /\/sign-in\/my-record/);
+      const events = await t.db.read.selectFrom('audit_events').select(['action']).where('person_id', '=', personId).where('actor_user_id', '=', a.hubPractitioner.userId).execute();
+      assert.ok(events.some((e) => e.action === 'people.portal-invite'));
+      // Asking again makes no second account; the page says they have one.
+      assert.equal((await practitioner.post(paths.portalInvite(personId), {})).statusCode, 303);
+      assert.equal((await t.db.read.selectFrom('users').select(['id']).where('person_id', '=', personId).execute()).length, 1);
+      assert.match((await practitioner.get(paths.portalInvite(personId))).body, /has an account for their own record/);
+
+      const person = new Browser(t.app);
+      await signInPerson(person, t.db, '07700 900 314');
+      const home = await person.get(paths.myRecord);
+      assert.ok(home.body.includes(details.familyName));
+    });
+
+    it('refuses with an error summary when the record has no email address', async () => {
+      const { personId } = await personWithRequest(t, aPerson());
+      const practitioner = new Browser(t.app);
+      await signIn(practitioner, a.hubLead, t.clock);
+      await practitioner.get(paths.portalInvite(personId));
+      const res = await practitioner.post(paths.portalInvite(personId), {});
+      assert.equal(res.statusCode, 400);
+      assert.match(res.body, /There is a problem/);
+      assert.match(res.body, /Add an email address to the record before inviting them/);
+      assert.match(res.body, /href="#invite"/);
+      assert.equal((await t.db.read.selectFrom('users').select(['id']).where('person_id', '=', personId).execute()).length, 0);
+    });
+  });
+}

@@ -1,0 +1,210 @@
+// The person's portal (issue 5, item 3): a person signed in with a one-time code sees their own
+// record, who has looked at it, and can download everything held about them (a subject access
+// export, UK GDPR Article 15). Only the person themself: the record is the one their account is
+// linked to (`users.person_id`, followed through any merge), never one named in the address, so
+// there is nothing to probe. Every view is audited with the person's id, so it is in their own log.
+import type { Kysely } from 'kysely';
+import { recordAudit } from '../../platform/access/audit.ts';
+import { type Actor, authorize } from '../../platform/access/policy.ts';
+import type { Platform } from '../../platform/context.ts';
+import type { DB } from '../../platform/db/tables.ts';
+import { NotFoundError } from '../../platform/http/problems.ts';
+import { STATUS_WORDS } from '../front-door/index.ts';
+import { PURPOSE_BREAK_GLASS, recordIdsOf, rootOf } from './access.ts';
+import { describe } from './record.ts';
+import { BREAK_GLASS_REASONS } from './schemas.ts';
+import { personById } from './store.ts';
+import { accessLogPage, breakGlassGrantsOf, EXPORT_LEAVES_OUT, requestsOf, subjectAccessRows, teamNames, userNames } from './portal-store.ts';
+
+/** The permission of every portal page (the `person` role holds it). */
+export const ME_READ = 'me:record:read';
+export const PURPOSE_OWN = 'the person seeing their own record';
+/** Entries on one page of the access log. */
+export const ACCESS_LOG_PAGE = 50;
+
+interface Me {
+  userId: string;
+  rootId: string;
+  recordIds: string[];
+}
+
+/** The signed-in person's own record (and those merged into it); not found for anyone else. */
+async function me(db: Kysely<DB>, actor: Actor): Promise<Me> {
+  if (actor.kind !== 'user' || !actor.personId || !authorize(actor, ME_READ)) throw new NotFoundError();
+  const rootId = await rootOf(db, actor.personId);
+  if (!rootId) throw new NotFoundError();
+  return { userId: actor.userId, rootId, recordIds: await recordIdsOf(db, rootId) };
+}
+
+/** One audit event per record of the person, as the practitioners' views are. */
+async function auditOwn(platform: Platform, who: Me, action: string, address: string | null): Promise<void> {
+  await platform.db.write(async (tx) => {
+    for (const personId of who.recordIds) {
+      await recordAudit(tx, {
+        at: platform.clock.now(),
+        actorUserId: who.userId,
+        actorRole: 'person',
+        action,
+        entityType: 'person',
+        entityId: personId,
+        personId,
+        purpose: PURPOSE_OWN,
+        outcome: 'success',
+        address,
+      });
+    }
+  });
+}
+
+/** The portal's home: the person's details and preferences, and their requests with where each is, in plain words. */
+export async function myRecord(platform: Platform, actor: Actor, address: string | null) {
+  const db = platform.db.read;
+  const who = await me(db, actor);
+  const [person, requests] = await Promise.all([personById(db, who.rootId), requestsOf(db, who.recordIds)]);
+  if (!person) throw new NotFoundError();
+  await auditOwn(platform, who, 'people.portal.view', address);
+  return {
+    person: describe(person),
+    requests: requests.map((r) => ({ ...r, words: STATUS_WORDS[r.status] ?? { title: r.status, text: '' } })),
+  };
+}
+
+const ROLE_WORDS: Record<string, string> = {
+  person: 'Your own account',
+  public: 'Member of the public',
+  practitioner: 'Practitioner',
+  'team-lead': 'Team lead',
+  'network-member': 'Someone in your network',
+  champion: 'Community champion',
+  'provider-admin': 'Service administrator',
+  commissioner: 'Commissioner',
+  admin: 'Administrator',
+};
+
+const ACTION_WORDS: Record<string, string> = {
+  'people.record.view': 'Looked at your record',
+  'people.details.view': 'Opened your details to change them',
+  'people.details.change': 'Changed your details',
+  'people.duplicate.view': 'Compared your record with a possible duplicate',
+  'people.duplicate.confirm': 'Confirmed two records are both yours',
+  'people.duplicate.reject': 'Decided another record is not yours',
+  'people.merge': 'Merged two of your records',
+  'people.merge.view': 'Looked at a merge of your records',
+  'people.unmerge': 'Undid a merge of your records',
+  'front-door.request.submit': 'Your request for help was received',
+  'front-door.request.view': 'Looked at your request for help',
+  'people.break-glass': 'Got emergency access to your record (break glass)',
+  'people.break-glass.review-list': 'Saw emergency access to your record on a review list',
+  'people.break-glass.review': 'Reviewed emergency access to your record',
+  'people.portal.view': 'You looked at your record',
+  'people.portal.access-log': 'You looked at who has seen your record',
+  'people.portal.download-page': 'You opened the download page',
+  'people.portal.export': 'You downloaded your record',
+};
+
+/** A readable line for an action the log does not name: `people.duplicate.decide` → "people duplicate decide". */
+const actionWords = (action: string) => ACTION_WORDS[action] ?? action.replace(/[.-]/g, ' ');
+const REASON_WORDS: Record<string, string> = Object.fromEntries(BREAK_GLASS_REASONS.map((r) => [r.value, r.text]));
+
+/**
+ * Who has looked at the person's record: every audited view and change of it, newest first, a page
+ * at a time (`before` is the position to continue from). Read straight from the audit trail, so a
+ * practitioner's view shows at once. Emergency access grants are listed with their reasons.
+ */
+export async function myAccessLog(platform: Platform, actor: Actor, before: number | undefined, address: string | null) {
+  const db = platform.db.read;
+  const who = await me(db, actor);
+  // The view is audited first, so the page shows it too: the log is complete up to this moment.
+  await auditOwn(platform, who, 'people.portal.access-log', address);
+  const [rows, grants] = await Promise.all([accessLogPage(db, who.recordIds, { before, limit: ACCESS_LOG_PAGE + 1 }), before === undefined ? breakGlassGrantsOf(db, who.recordIds) : []]);
+  const page = rows.slice(0, ACCESS_LOG_PAGE);
+  return {
+    entries: page.map((r) => ({
+      at: r.at,
+      who: r.actor_user_id === who.userId ? 'You' : (r.actor_name ?? ROLE_WORDS[r.actor_role ?? ''] ?? 'The system'),
+      role: ROLE_WORDS[r.actor_role ?? ''] ?? r.actor_role ?? 'Not recorded',
+      team: r.team_name,
+      what: actionWords(r.action),
+      why: r.purpose,
+      breakGlass: r.purpose === PURPOSE_BREAK_GLASS,
+      reason: r.grant_reason ? `${REASON_WORDS[r.grant_reason_kind ?? ''] ?? 'Other'}: ${r.grant_reason}` : null,
+      refused: r.outcome !== 'success',
+    })),
+    grants: grants.map((g) => ({ ...g, reasonText: REASON_WORDS[g.reason_kind] ?? 'Other', role: ROLE_WORDS[g.role] ?? g.role })),
+    /** Where the next (older) page starts, when there is one. */
+    nextBefore: rows.length > ACCESS_LOG_PAGE ? page[page.length - 1]!.seq : null,
+    first: before === undefined,
+  };
+}
+
+/** The download page shows nothing about the person but is a visit all the same: audited. */
+export async function myDownloadPage(platform: Platform, actor: Actor, address: string | null): Promise<void> {
+  const who = await me(platform.db.read, actor);
+  await auditOwn(platform, who, 'people.portal.download-page', address);
+}
+
+export type SubjectAccessExport = Awaited<ReturnType<typeof mySubjectAccessExport>>;
+
+/** Everything held about the person, table by table, with what was left out and why. The export is audited (first, so it holds its own event). */
+export async function mySubjectAccessExport(platform: Platform, actor: Actor, address: string | null) {
+  const db = platform.db.read;
+  const who = await me(db, actor);
+  await auditOwn(platform, who, 'people.portal.export', address);
+  const tables = await subjectAccessRows(db, who.recordIds);
+  return {
+    service: platform.config.serviceName,
+    generatedAt: platform.clock.now().toISOString(),
+    personId: who.rootId,
+    recordIds: who.recordIds,
+    tables,
+    leftOut: EXPORT_LEAVES_OUT,
+  };
+}
+
+const TABLE_WORDS: Record<string, string> = {
+  people: 'Your record',
+  users: 'Your account',
+  person_duplicate_candidates: 'Possible duplicate records',
+  person_merges: 'Records merged together',
+  requests: 'Requests for help',
+  request_events: 'What happened with your requests',
+  request_contact_attempts: 'Times we tried to contact you',
+  request_breaches: 'Times we were late to contact you',
+  front_door_drafts: 'Your answers while asking for help',
+  referrals: 'Referrals to services',
+  break_glass_grants: 'Emergency access to your record',
+  audit_events: 'Everyone who looked at or changed your record',
+  outbox_messages: 'Messages we sent you',
+};
+
+const NAMED_USERS = new Set(['actor_user_id', 'by_user_id', 'user_id', 'decided_by', 'merged_by', 'unmerged_by', 'reviewed_by', 'referred_by', 'owner_user_id', 'referrer_user_id']);
+const NAMED_TEAMS = new Set(['team_id', 'actor_team_id']);
+
+/** The export as sections of label and value pairs, for the readable HTML document: ids of people who acted are given with their names. */
+export async function readableExport(platform: Platform, data: SubjectAccessExport) {
+  const userIds = new Set<string>();
+  const teamIds = new Set<string>();
+  for (const rows of Object.values(data.tables)) {
+    for (const row of rows as Record<string, unknown>[]) {
+      for (const [k, v] of Object.entries(row)) {
+        if (typeof v !== 'string') continue;
+        if (NAMED_USERS.has(k)) userIds.add(v);
+        if (NAMED_TEAMS.has(k)) teamIds.add(v);
+      }
+    }
+  }
+  const [users, teams] = await Promise.all([userNames(platform.db.read, [...userIds]), teamNames(platform.db.read, [...teamIds])]);
+  const show = (k: string, v: unknown): string => {
+    if (v === null || v === undefined || v === '') return 'None';
+    const text = typeof v === 'string' ? v : JSON.stringify(v);
+    if (NAMED_USERS.has(k)) return `${users.get(text) ?? 'Unknown'} (${text})`;
+    if (NAMED_TEAMS.has(k)) return `${teams.get(text) ?? 'Unknown team'} (${text})`;
+    return text;
+  };
+  return Object.entries(data.tables).map(([table, rows]) => ({
+    table,
+    title: TABLE_WORDS[table] ?? table,
+    leftOut: Object.entries(EXPORT_LEAVES_OUT[table] ?? {}).map(([column, why]) => ({ column, why })),
+    rows: (rows as Record<string, unknown>[]).map((row) => Object.entries(row).map(([k, v]) => ({ label: k.replace(/_/g, ' '), value: show(k, v) }))),
+  }));
+}
