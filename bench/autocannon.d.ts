@@ -42,7 +42,11 @@ declare module 'autocannon' {
     mismatches: number;
     statusCodeStats: Record<string, { count: number }>;
   }
-  function autocannon(options: Options): Promise<Result>;
+  /** What autocannon returns: a thenable of the result that also emits each response as it comes (in ms). */
+  interface Run extends PromiseLike<Result> {
+    on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): Run;
+  }
+  function autocannon(options: Options): Run;
   export default autocannon;
-  export type { AutocannonRequest, Options, Result };
+  export type { AutocannonRequest, Options, Result, Run };
 }

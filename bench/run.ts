@@ -3,14 +3,15 @@
 // For each engine (SQLite always; PostgreSQL too when BENCH_DATABASE_URL is set) it starts, each in
 // a process of its own: the real app on a scratch database (a temp folder, or a fresh schema), and a
 // minimal Fastify server doing one durable insert or one indexed read on the same engine. autocannon
-// (in this process) loads each for a few seconds. It prints req/s, p50 and p99 latency and the
+// (in this process) loads each for a few seconds. It prints req/s, p50, p95 and p99 latency and the
 // throughput ratio to the matching baseline, and writes bench/results/<YYYY-MM-DD>.json.
 // See bench/README.md for how to read the figures.
 //
 //   BENCH_DURATION=10      seconds measured per scenario and baseline (default: the scenario's, 5)
 //   BENCH_WARMUP=1         seconds of unmeasured load before each measurement (default 1)
-//   BENCH_ONLY=sign-in     run only scenarios whose name contains this
+//   BENCH_ONLY=sign-in     run only scenarios whose name or file contains this (or any of a comma-separated list)
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test   also run on PostgreSQL
+//   BENCH_CONNECTIONS=1    every scenario at this many connections instead of its own
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -27,7 +28,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 
 type Engine = 'sqlite' | 'postgres';
-type Kind = 'insert' | 'read';
+type Kind = 'insert' | 'read' | 'fts';
 
 interface Row {
   engine: Engine;
@@ -39,6 +40,8 @@ interface Row {
   requests: number;
   reqPerSec: number;
   p50Ms: number;
+  /** From every response's own time (autocannon's summary has no p95), to the same whole ms. */
+  p95Ms: number;
   p99Ms: number;
   /** Throughput over the matching baseline's (scenarios only). */
   ratio: number | null;
@@ -62,8 +65,20 @@ function seconds(name: string, fallback: number | undefined, min: number, max: n
 }
 
 const DURATION = seconds('BENCH_DURATION', undefined, 1, 120);
+/** Every scenario (and its baselines) at this many connections: BENCH_CONNECTIONS=1 shows each path's own latency, with no request queued behind another. */
+const CONNECTIONS = (() => {
+  const raw = process.env.BENCH_CONNECTIONS;
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) {
+    console.error(`BENCH_CONNECTIONS: expected a whole number from 1 to 1000, got ${JSON.stringify(raw)}`);
+    process.exit(1);
+  }
+  return n;
+})();
 const WARMUP = seconds('BENCH_WARMUP', 1, 0, 30) ?? 1;
 const ONLY = process.env.BENCH_ONLY;
+const ONLY_ANY = (ONLY ?? '').split(',').map((o) => o.trim()).filter(Boolean);
 const PG_URL = process.env.BENCH_DATABASE_URL;
 
 // ---------------------------------------------------------------------------------------------
@@ -149,10 +164,13 @@ async function loadScenarios(): Promise<Scenario<unknown>[]> {
   for (const f of files) {
     const mod = (await import(pathToFileURL(path.join(dir, f)).href)) as { default?: Scenario<unknown> };
     const s = mod.default;
-    if (!s || typeof s.requests !== 'function' || !s.name || !['insert', 'read'].includes(s.baseline)) {
+    if (!s || typeof s.requests !== 'function' || !s.name || !['insert', 'read', 'fts'].includes(s.baseline)) {
       throw new Error(`bench/scenarios/${f} must default-export a scenario({ name, connections, durationSeconds, baseline, requests }).`);
     }
-    if (!ONLY || s.name.includes(ONLY) || f.includes(ONLY)) out.push(s);
+    if (s.baseline === 'fts' && typeof s.baselineRequests !== 'function') {
+      throw new Error(`bench/scenarios/${f}: a scenario compared with the 'fts' baseline gives its searches in baselineRequests.`);
+    }
+    if (ONLY_ANY.length === 0 || ONLY_ANY.some((o) => s.name.includes(o) || f.includes(o))) out.push(CONNECTIONS ? { ...s, connections: CONNECTIONS } : s);
   }
   return out;
 }
@@ -171,10 +189,31 @@ function toAutocannon(r: BenchRequest): AutocannonRequest {
   return out;
 }
 
-async function measure(origin: string, connections: number, duration: number, requests: AutocannonRequest[]): Promise<Result> {
+interface Measured {
+  result: Result;
+  /** The measurement's 95th percentile latency, in ms. */
+  p95Ms: number;
+}
+
+async function measure(origin: string, connections: number, duration: number, requests: AutocannonRequest[]): Promise<Measured> {
   const base = { url: origin, connections, pipelining: 1, timeout: 10, requests };
   if (WARMUP > 0) await autocannon({ ...base, duration: WARMUP });
-  return autocannon({ ...base, duration });
+  // autocannon's summary gives p90 and p97.5 but not p95: keep each response's time to find it
+  // (of 2xx answers only, as autocannon's own percentiles are).
+  const times: number[] = [];
+  const run = autocannon({ ...base, duration });
+  run.on('response', (_client: unknown, status: number, _bytes: number, responseTime: number) => {
+    if (status >= 200 && status < 300) times.push(responseTime);
+  });
+  const result = await run;
+  return { result, p95Ms: percentile(times, 0.95) };
+}
+
+/** The nearest-rank percentile of the samples, rounded to a whole ms as autocannon's are; 0 for none. */
+function percentile(samples: number[], p: number): number {
+  if (samples.length === 0) return 0;
+  const sorted = Float64Array.from(samples).sort();
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!);
 }
 
 function rowOf(
@@ -184,7 +223,7 @@ function rowOf(
   baseline: Kind,
   connections: number,
   duration: number,
-  result: Result,
+  { result, p95Ms }: Measured,
   expectStatus: number | undefined,
 ): Row {
   const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, s]) => [code, s.count]));
@@ -204,6 +243,7 @@ function rowOf(
     requests: result.requests.total,
     reqPerSec: result.requests.average,
     p50Ms: result.latency.p50,
+    p95Ms,
     p99Ms: result.latency.p99,
     ratio: null,
     expectedStatus: expectStatus ? String(expectStatus) : '2xx',
@@ -260,13 +300,15 @@ async function runEngine(engine: Engine, scenarios: Scenario<unknown>[]): Promis
   const prepared = await prepareEngine(engine);
   const servers: Server[] = [];
   try {
-    const baseline = await startServer('baseline.ts', prepared.baselineTarget, `${engine} baseline`);
+    // The baseline also reads the app's database, for the full-text baseline (`GET /fts`).
+    const baseline = await startServer('baseline.ts', { ...prepared.baselineTarget, app: prepared.appTarget }, `${engine} baseline`);
     servers.push(baseline);
     const app = await startServer('app.ts', prepared.appTarget, `${engine} app`);
     servers.push(app);
 
     // Baselines first: both kinds (insert and read) at every connection count the scenarios use,
-    // so each run shows what this machine's engine does bare, whichever baseline is compared.
+    // so each run shows what this machine's engine does bare, whichever baseline is compared. The
+    // full-text baseline needs the scenario's data, so it is measured after that scenario's setup.
     const baselines = new Map<string, Row>();
     const wanted = new Map<string, { kind: Kind; connections: number; duration: number }>();
     for (const s of scenarios) {
@@ -300,10 +342,19 @@ async function runEngine(engine: Engine, scenarios: Scenario<unknown>[]): Promis
         const duration = DURATION ?? s.durationSeconds;
         process.stdout.write(`  ${engine}: ${s.name} (${s.connections} connections, ${duration} s)… `);
         const state = s.setup ? await s.setup(ctx) : undefined;
+        if (s.baseline === 'fts' && s.baselineRequests) {
+          const label = 'baseline: FTS match in a place box';
+          const fts = await measure(baseline.origin, s.connections, duration, s.baselineRequests(ctx, state).map(toAutocannon));
+          const row = rowOf(engine, label, 'baseline', 'fts', s.connections, duration, fts, 200);
+          console.log(`\n  ${engine}: ${label} (${s.connections} connections, ${duration} s)… ${Math.round(row.reqPerSec)} req/s`);
+          process.stdout.write(`  ${engine}: ${s.name}… `);
+          baselines.set(`fts:${s.name}@${s.connections}`, row);
+          rows.push(row);
+        }
         const requests = s.requests(ctx, state).map(toAutocannon);
         const result = await measure(app.origin, s.connections, duration, requests);
         const row = rowOf(engine, s.name, 'scenario', s.baseline, s.connections, duration, result, s.expectStatus);
-        const base = baselines.get(`${s.baseline}@${s.connections}`);
+        const base = baselines.get(s.baseline === 'fts' ? `fts:${s.name}@${s.connections}` : `${s.baseline}@${s.connections}`);
         row.ratio = base && base.reqPerSec > 0 ? row.reqPerSec / base.reqPerSec : null;
         if (row.unexpected > 0) {
           const codes = Object.entries(row.statusCodes)
@@ -327,13 +378,14 @@ async function runEngine(engine: Engine, scenarios: Scenario<unknown>[]): Promis
 }
 
 function printTable(rows: Row[]): void {
-  const header = ['engine', 'scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'vs baseline', 'status'];
+  const header = ['engine', 'scenario', 'conns', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'ratio', 'vs baseline', 'status'];
   const body = rows.map((r) => [
     r.engine,
     r.role === 'baseline' ? `(${r.name})` : r.name,
     String(r.connections),
     Math.round(r.reqPerSec).toLocaleString('en-GB'),
     String(r.p50Ms),
+    String(r.p95Ms),
     String(r.p99Ms),
     r.ratio === null ? '' : r.ratio.toFixed(2),
     r.role === 'baseline' ? '' : r.baseline,
@@ -344,7 +396,7 @@ function printTable(rows: Row[]): void {
         : 'ok',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const numeric = new Set([2, 3, 4, 5, 6]);
+  const numeric = new Set([2, 3, 4, 5, 6, 7]);
   const line = (cells: string[]) => cells.map((c, i) => (numeric.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
@@ -382,7 +434,7 @@ async function main(): Promise<void> {
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
-    settings: { durationSeconds: DURATION ?? 'per scenario', warmupSeconds: WARMUP, only: ONLY ?? null, engines },
+    settings: { durationSeconds: DURATION ?? 'per scenario', warmupSeconds: WARMUP, only: ONLY ?? null, connections: CONNECTIONS ?? 'per scenario', engines },
     tookSeconds: Math.round((Date.now() - started) / 1000),
     rows,
   };

@@ -35,14 +35,20 @@ export interface Scenario<State = void> {
   connections: number;
   /** How long to measure; BENCH_DURATION overrides it for every scenario. */
   durationSeconds: number;
-  /** The bare baseline this hot path is compared with: one durable insert, or one indexed read. */
-  baseline: 'insert' | 'read';
+  /**
+   * The bare baseline this hot path is compared with: one durable insert, one indexed read, or a
+   * full-text match within a place box on the app's own directory tables (`fts`, whose requests the
+   * scenario gives in `baselineRequests`, measured after its setup).
+   */
+  baseline: 'insert' | 'read' | 'fts';
   /** The status a successful request answers with (default: any 2xx). */
   expectStatus?: number;
   /** Runs once per engine before measuring (create users, data, a session). */
   setup?(ctx: BenchContext): Promise<State>;
   /** The requests autocannon sends, in turn, over each connection. */
   requests(ctx: BenchContext, state: State): BenchRequest[];
+  /** For `baseline: 'fts'`: the baseline server's requests (`GET /fts?q=&lat=&lng=&km=`), the same searches as `requests`. */
+  baselineRequests?(ctx: BenchContext, state: State): BenchRequest[];
 }
 
 /** Declares a scenario with its types checked: `export default scenario({ … })`. */

@@ -15,10 +15,19 @@ import {
   openState,
   ZONE,
 } from './hours.ts';
-import type { AccessRoute, ServiceRecord } from './model.ts';
+import type { AccessRoute, ServiceListing, ServiceRecord } from './model.ts';
 import { locate, parsePlace } from './postcodes.ts';
 import { SEARCH_DAYS, type SearchInput } from './schemas.ts';
-import { complexHoursCandidates, listTaxonomyTerms, loadServiceRecords, type ServiceSearch, searchServices, spokenLanguages } from './store.ts';
+import {
+  COUNT_LIMIT,
+  complexHoursCandidates,
+  listTaxonomyTerms,
+  loadServiceListings,
+  loadServiceRecords,
+  type ServiceSearch,
+  searchServices,
+  spokenLanguages,
+} from './store.ts';
 import needsTaxonomy from './data/needs-taxonomy.json' with { type: 'json' };
 
 export interface DirectoryDeps {
@@ -77,7 +86,7 @@ function summaryOf(text: string | null | undefined): string {
   return t.length > 180 ? `${t.slice(0, 177).replace(/\s+\S*$/, '')}…` : t;
 }
 
-function capacityText(record: ServiceRecord): string | null {
+function capacityText(record: ServiceListing): string | null {
   const c = record.capacity[0];
   if (!c) return null;
   const of = c.maximum != null ? ` of ${c.maximum}` : '';
@@ -85,7 +94,7 @@ function capacityText(record: ServiceRecord): string | null {
   return `${c.available}${of} ${c.unit} available (updated ${updated})`;
 }
 
-function firstAddress(record: ServiceRecord): string | null {
+function firstAddress(record: ServiceListing): string | null {
   for (const sal of record.serviceAtLocations) {
     const a = sal.location.addresses.find((x) => x.addressType === 'physical') ?? sal.location.addresses[0];
     if (a) return [a.address1, a.address2, a.city, a.postalCode].filter(Boolean).join(', ');
@@ -93,7 +102,7 @@ function firstAddress(record: ServiceRecord): string | null {
   return null;
 }
 
-export function notices(record: ServiceRecord): string[] {
+export function notices(record: ServiceListing): string[] {
   const out: string[] = [];
   if (record.status === 'temporarily closed') out.push('Temporarily closed');
   if (record.status === 'inactive' || record.status === 'defunct') out.push('No longer running');
@@ -102,7 +111,7 @@ export function notices(record: ServiceRecord): string[] {
   return out;
 }
 
-function card(record: ServiceRecord, distanceKm: number | null, at: Date, isBankHoliday: BankHolidayCheck): ResultCard {
+function card(record: ServiceListing, distanceKm: number | null, at: Date, isBankHoliday: BankHolidayCheck): ResultCard {
   const rule = record.bankHolidays ?? 'sunday-hours';
   const running = record.status === 'active';
   const state = openState(record.schedules, rule, at, isBankHoliday);
@@ -136,9 +145,15 @@ export function searchMoment(now: Date, day: (typeof SEARCH_DAYS)[number], time:
 }
 
 export interface SearchPage {
-  total: number;
+  /** How many services match, or null when more than COUNT_LIMIT (1,000) do. */
+  total: number | null;
+  /** In words: "3 services", "More than 1,000 services". */
+  found: string;
   page: number;
-  pages: number;
+  /** How many pages, when the total is known. */
+  pages: number | null;
+  /** Whether a next page exists. */
+  more: boolean;
   size: number;
   results: ResultCard[];
   /** Set when a place was given: where we searched near, or why we could not. */
@@ -224,8 +239,8 @@ export async function searchDirectory(deps: DirectoryDeps, input: SearchInput, o
     base.openAt = openAt;
     base.openComplexIds = await openComplexIds(deps, withoutOpenAt(base), at);
   }
-  const { total, hits } = await searchServices(deps.db, { ...base, limit: input.size, offset: (input.page - 1) * input.size });
-  const records = await loadServiceRecords(deps.db, hits.map((h) => h.id));
+  const { total, more, hits } = await searchServices(deps.db, { ...base, limit: input.size, offset: (input.page - 1) * input.size });
+  const records = await loadServiceListings(deps.db, hits.map((h) => h.id));
   const byId = new Map(records.map((r) => [r.id, r]));
   const results = hits.flatMap((h) => {
     const r = byId.get(h.id);
@@ -235,9 +250,11 @@ export async function searchDirectory(deps: DirectoryDeps, input: SearchInput, o
     ok: true,
     page: {
       total,
+      found: total === null ? `More than ${COUNT_LIMIT.toLocaleString('en-GB')} services` : `${total} ${total === 1 ? 'service' : 'services'}`,
       page: input.page,
       size: input.size,
-      pages: Math.max(1, Math.ceil(total / input.size)),
+      pages: total === null ? null : Math.max(1, Math.ceil(total / input.size)),
+      more,
       results,
       place,
       openAtText: input.when === 'now' ? 'now' : input.when === 'at' ? DateTime.fromJSDate(at, { zone: ZONE }).toFormat("cccc d MMMM 'at' HH:mm") : null,
@@ -269,7 +286,7 @@ export async function needHelpNow(deps: DirectoryDeps, postcode: string | undefi
   }
   base.openComplexIds = await openComplexIds(deps, withoutOpenAt(base), now);
   const { hits } = await searchServices(deps.db, { ...base, limit: 30, offset: 0 });
-  const records = await loadServiceRecords(deps.db, hits.map((h) => h.id));
+  const records = await loadServiceListings(deps.db, hits.map((h) => h.id));
   const byId = new Map(records.map((r) => [r.id, r]));
   const results = hits.flatMap((h) => {
     const r = byId.get(h.id);
@@ -336,7 +353,7 @@ export interface ServiceSummary {
   access: string[];
 }
 
-function summaryCard(deps: DirectoryDeps, record: ServiceRecord): ServiceSummary {
+function summaryCard(deps: DirectoryDeps, record: ServiceListing): ServiceSummary {
   const c = card(record, null, deps.clock.now(), deps.isBankHoliday);
   return { id: c.id, name: c.name, organisationName: c.organisationName, summary: c.summary, phone: c.phone, openLine: c.openLine, access: c.access };
 }
@@ -344,12 +361,12 @@ function summaryCard(deps: DirectoryDeps, record: ServiceRecord): ServiceSummary
 /** Active services that may fit a free-text story (any of its words, best first), for the front door's triage. */
 export async function suggestServices(deps: DirectoryDeps, input: { text: string; postcode?: string | null; limit?: number }): Promise<ServiceSummary[]> {
   const { hits } = await searchServices(deps.db, { text: input.text, anyWord: true, statuses: ['active'], limit: input.limit ?? 8, offset: 0 });
-  const records = await loadServiceRecords(deps.db, hits.map((h) => h.id));
+  const records = await loadServiceListings(deps.db, hits.map((h) => h.id));
   return records.map((r) => summaryCard(deps, r));
 }
 
 /** The services with these ids that exist and are running (in the order asked). */
 export async function serviceSummaries(deps: DirectoryDeps, ids: readonly string[]): Promise<ServiceSummary[]> {
-  const records = await loadServiceRecords(deps.db, ids);
+  const records = await loadServiceListings(deps.db, ids);
   return records.filter((r) => r.status === 'active').map((r) => summaryCard(deps, r));
 }

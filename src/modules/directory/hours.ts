@@ -130,7 +130,10 @@ function within(date: string, s: Schedule): boolean {
 
 /** Whether a schedule recurs on this London date (any RFC 5545 shape we support). */
 export function occursOn(s: Schedule, date: DateTime): boolean {
-  const iso = date.toISODate()!;
+  return occursOnDay(s, date, date.toISODate()!);
+}
+
+function occursOnDay(s: Schedule, date: DateTime, iso: string): boolean {
   if (!within(iso, s)) return false;
   const interval = Math.max(1, s.interval ?? 1);
   const freq = s.freq ?? (s.byday ? 'WEEKLY' : s.bymonthday ? 'MONTHLY' : null);
@@ -182,6 +185,66 @@ export function occursOn(s: Schedule, date: DateTime): boolean {
   }
 }
 
+// Each London midnight costs luxon a time-zone look-up (Intl), and a page of 20 results asks for the
+// same 17 days 20 times: they are kept by date (a small map, cleared when it fills).
+const MIDNIGHTS = new Map<string, { date: DateTime; iso: string; millis: number }>();
+
+/** London midnight `days` after the date of `local`. */
+function londonDay(local: DateTime, days: number): { date: DateTime; iso: string; millis: number } {
+  const key = `${local.year}-${local.month}-${local.day}${days < 0 ? '' : '+'}${days}`;
+  let day = MIDNIGHTS.get(key);
+  if (!day) {
+    const date = local.plus({ days }).startOf('day');
+    day = { date, iso: date.toISODate()!, millis: date.toMillis() };
+    if (MIDNIGHTS.size >= 512) MIDNIGHTS.clear();
+    MIDNIGHTS.set(key, day);
+  }
+  return day;
+}
+
+/** The moment in London time. A page of results asks for the same moment once per service: the last one is kept. */
+let lastMoment: { millis: number; local: DateTime; weekAfter?: number } | null = null;
+function londonTime(at: Date): DateTime {
+  const millis = at.getTime();
+  if (lastMoment?.millis !== millis) lastMoment = { millis, local: DateTime.fromJSDate(at, { zone: ZONE }) };
+  return lastMoment.local;
+}
+
+/** The same London wall-clock time seven days after `local` (luxon's plus({ days: 7 })), in epoch milliseconds. */
+function weekAfter(local: DateTime): number {
+  if (lastMoment?.local === local && lastMoment.weekAfter !== undefined) return lastMoment.weekAfter;
+  const millis = local.plus({ days: 7 }).toMillis();
+  if (lastMoment?.local === local) lastMoment.weekAfter = millis;
+  return millis;
+}
+
+/** Sessions starting on a London day, as epoch milliseconds, in start order, bank holidays applied. */
+function sessionsOn(
+  schedules: readonly Schedule[],
+  rule: BankHolidayRule,
+  day: { date: DateTime; iso: string; millis: number },
+  isBankHoliday: BankHolidayCheck,
+): { start: number; end: number }[] {
+  let asDate = day.date;
+  if (isBankHoliday(day.iso)) {
+    if (rule === 'closed') return [];
+    if (rule === 'sunday-hours') asDate = day.date.plus({ days: 7 - day.date.weekday }); // that week's Sunday, for the day rule only
+  }
+  const asIso = asDate === day.date ? day.iso : asDate.toISODate()!;
+  const out: { start: number; end: number }[] = [];
+  for (const s of schedules) {
+    const span = sessionSpan(s);
+    if (!span) continue;
+    // The day rule is read on `asDate` (Sunday for a bank holiday), validity on the real date.
+    if (!within(day.iso, s)) continue;
+    if (!occursOnDay({ ...s, validFrom: null, validTo: null }, asDate, asIso)) continue;
+    // Minutes from midnight are elapsed time (as luxon's plus({ minutes }) counts them), so a session
+    // on a clock-change day keeps its length.
+    out.push({ start: day.millis + span.opens * 60_000, end: day.millis + span.closes * 60_000 });
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
 /** The sessions that start on a London date, as absolute intervals (ms), bank holidays applied. */
 export function sessionsStartingOn(
   schedules: readonly Schedule[],
@@ -189,32 +252,20 @@ export function sessionsStartingOn(
   date: DateTime,
   isBankHoliday: BankHolidayCheck,
 ): { start: DateTime; end: DateTime }[] {
-  const iso = date.toISODate()!;
-  let asDate = date;
-  if (isBankHoliday(iso)) {
-    if (rule === 'closed') return [];
-    if (rule === 'sunday-hours') asDate = date.plus({ days: 7 - date.weekday }); // that week's Sunday, for the day rule only
-  }
-  const out: { start: DateTime; end: DateTime }[] = [];
-  for (const s of schedules) {
-    const span = sessionSpan(s);
-    if (!span) continue;
-    // The day rule is read on `asDate` (Sunday for a bank holiday), validity on the real date.
-    if (!within(iso, s)) continue;
-    if (!occursOn({ ...s, validFrom: null, validTo: null }, asDate)) continue;
-    const midnight = date.startOf('day');
-    out.push({ start: midnight.plus({ minutes: span.opens }), end: midnight.plus({ minutes: span.closes }) });
-  }
-  return out.sort((a, b) => a.start.toMillis() - b.start.toMillis());
+  const midnight = date.startOf('day');
+  return sessionsOn(schedules, rule, { date, iso: date.toISODate()!, millis: midnight.toMillis() }, isBankHoliday).map((s) => ({
+    start: DateTime.fromMillis(s.start, { zone: ZONE }),
+    end: DateTime.fromMillis(s.end, { zone: ZONE }),
+  }));
 }
 
 /** Whether the service is open at the moment. */
 export function isOpenAt(schedules: readonly Schedule[], rule: BankHolidayRule, at: Date, isBankHoliday: BankHolidayCheck): boolean {
-  const local = DateTime.fromJSDate(at, { zone: ZONE });
-  const t = local.toMillis();
-  for (const day of [local.minus({ days: 1 }), local]) {
-    for (const s of sessionsStartingOn(schedules, rule, day.startOf('day'), isBankHoliday)) {
-      if (s.start.toMillis() <= t && t < s.end.toMillis()) return true;
+  const local = londonTime(at);
+  const t = at.getTime();
+  for (const d of [-1, 0]) {
+    for (const s of sessionsOn(schedules, rule, londonDay(local, d), isBankHoliday)) {
+      if (s.start <= t && t < s.end) return true;
     }
   }
   return false;
@@ -229,56 +280,79 @@ export type OpenState =
 
 const HORIZON_DAYS = 15;
 
-/** Open now (and until when, joining sessions that touch), or when it next opens, within two weeks. */
+/**
+ * Open now (and until when, joining sessions that touch), or when it next opens, within two weeks.
+ * Days are read one at a time, only as far as the answer needs: a session starting on a day starts
+ * at or after that day's midnight, so no later day can change an answer found before it.
+ */
 export function openState(schedules: readonly Schedule[], rule: BankHolidayRule, at: Date, isBankHoliday: BankHolidayCheck): OpenState {
   if (!schedules.some((s) => sessionSpan(s))) return { kind: 'unknown' };
-  const local = DateTime.fromJSDate(at, { zone: ZONE });
-  const t = local.toMillis();
-  const sessions: { start: number; end: number; startAt: DateTime; endAt: DateTime }[] = [];
-  for (let d = -1; d <= HORIZON_DAYS; d++) {
-    const day = local.plus({ days: d }).startOf('day');
-    for (const s of sessionsStartingOn(schedules, rule, day, isBankHoliday)) {
-      sessions.push({ start: s.start.toMillis(), end: s.end.toMillis(), startAt: s.start, endAt: s.end });
-    }
-  }
-  sessions.sort((a, b) => a.start - b.start);
+  const local = londonTime(at);
+  const t = at.getTime();
+  const sessions: { start: number; end: number }[] = [];
+  let next = -1;
+  /** Reads the next day's sessions; false past the horizon. */
+  const readDay = (): boolean => {
+    if (next > HORIZON_DAYS) return false;
+    sessions.push(...sessionsOn(schedules, rule, londonDay(local, next), isBankHoliday));
+    next++;
+    return true;
+  };
+  /** The midnight starting the first day not read yet (no unread session starts before it). */
+  const unreadFrom = () => (next > HORIZON_DAYS ? Number.POSITIVE_INFINITY : londonDay(local, next).millis);
+  // Sessions containing now start today or yesterday (none lasts more than a day).
+  readDay();
+  readDay();
   const current = sessions.find((s) => s.start <= t && t < s.end);
   if (current) {
     let end = current.end;
-    let endAt = current.endAt;
     for (let changed = true; changed; ) {
       changed = false;
+      while (unreadFrom() <= end && readDay()) changed = true;
       for (const s of sessions) {
         if (s.start <= end && s.end > end) {
           end = s.end;
-          endAt = s.endAt;
           changed = true;
         }
       }
     }
-    if (endAt.diff(local, 'days').days >= 7) return { kind: 'always' };
-    return { kind: 'open', closes: endAt };
+    // Open for a week or more (calendar days, as luxon counts them across a clock change).
+    if (end >= weekAfter(local)) return { kind: 'always' };
+    return { kind: 'open', closes: DateTime.fromMillis(end, { zone: ZONE }) };
   }
-  const next = sessions.find((s) => s.start > t);
-  return next ? { kind: 'closed', opens: next.startAt } : { kind: 'closed-no-opening' };
+  let opens = Number.POSITIVE_INFINITY;
+  for (;;) {
+    for (const s of sessions) if (s.start > t && s.start < opens) opens = s.start;
+    if (unreadFrom() >= opens || !readDay()) break;
+  }
+  return Number.isFinite(opens) ? { kind: 'closed', opens: DateTime.fromMillis(opens, { zone: ZONE }) } : { kind: 'closed-no-opening' };
 }
 
+/** London calendar days from the date of `local` to the date of `later` (within the horizon; else counted by luxon). */
+function daysFrom(local: DateTime, later: DateTime): number {
+  const iso = later.toISODate();
+  for (let d = 0; d <= HORIZON_DAYS; d++) if (londonDay(local, d).iso === iso) return d;
+  return Math.round(later.startOf('day').diff(local.startOf('day'), 'days').days);
+}
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** "09:30", or "midnight": from the time's own hour and minute (luxon's toFormat costs a formatter each time). */
 function clock(dt: DateTime): string {
-  return dt.hour === 0 && dt.minute === 0 ? 'midnight' : dt.toFormat('HH:mm');
+  return dt.hour === 0 && dt.minute === 0 ? 'midnight' : `${pad2(dt.hour)}:${pad2(dt.minute)}`;
 }
 
 /** "Open 24 hours", "Open now · closes 23:00", "Opens tomorrow 09:00", "Opens Monday 09:00", "Closed". */
 export function describeOpenState(state: OpenState, at: Date): string {
-  const today = DateTime.fromJSDate(at, { zone: ZONE }).startOf('day');
   switch (state.kind) {
     case 'always':
       return 'Open 24 hours';
     case 'open':
       return `Open now · closes ${clock(state.closes)}`;
     case 'closed': {
-      const days = Math.round(state.opens.startOf('day').diff(today, 'days').days);
-      const when = days === 0 ? 'today' : days === 1 ? 'tomorrow' : days < 7 ? state.opens.toFormat('cccc') : state.opens.toFormat('d MMMM');
-      return `Opens ${when} ${state.opens.toFormat('HH:mm')}`;
+      const days = daysFrom(londonTime(at), state.opens);
+      const when = days === 0 ? 'today' : days === 1 ? 'tomorrow' : days < 7 ? DAY_NAMES[state.opens.weekday - 1] : state.opens.toFormat('d MMMM');
+      return `Opens ${when} ${pad2(state.opens.hour)}:${pad2(state.opens.minute)}`;
     }
     case 'closed-no-opening':
       return 'Closed';

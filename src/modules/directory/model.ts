@@ -260,6 +260,12 @@ export interface ServiceRecord {
   capacity: ServiceCapacity[];
 }
 
+/** A service's own fields and its organisation, without the child rows (what a page of services in brief needs). */
+export type ServiceFields = Omit<ServiceRecord, 'schedules' | 'serviceAtLocations' | 'phones' | 'contacts' | 'languages' | 'serviceAreas' | 'attributes' | 'capacity'>;
+
+/** What a result in a list of services shows: its own fields, places, hours, phones, contacts and capacity. */
+export type ServiceListing = ServiceFields & Pick<ServiceRecord, 'schedules' | 'serviceAtLocations' | 'phones' | 'contacts' | 'capacity'>;
+
 /** A service is free when no cost option asks for a positive amount. */
 export function isFree(record: Pick<ServiceRecord, 'costOptions'>): boolean {
   return record.costOptions.every((c) => c.amount == null || c.amount <= 0);

@@ -34,7 +34,7 @@ import {
 } from './oruk-store.ts';
 import { orukValidator } from './oruk-validation.ts';
 import { locate, parsePlace } from './postcodes.ts';
-import { listTaxonomies, listTaxonomyTerms, loadServiceRecord, loadServiceRecords, type ServiceSearch, searchServices } from './store.ts';
+import { listTaxonomies, listTaxonomyTerms, loadServiceFields, loadServiceRecord, loadServiceRecords, type ServiceSearch, searchServices } from './store.ts';
 
 export const orukPaths = {
   root: '/openreferral',
@@ -54,16 +54,20 @@ export const orukPaths = {
 type Query = Record<string, unknown>;
 type Db = Kysely<DB>;
 
-/** The ORUK page envelope around one page of contents. */
-export function orukPage<T>(contents: T[], total: number, page: number, perPage: number) {
-  const totalPages = Math.ceil(total / perPage);
+/**
+ * The ORUK page envelope around one page of contents. A total that was not counted (more matches than
+ * the store counts, `null`) leaves `total_items` and `total_pages` out, as the ORUK OpenAPI `Page`
+ * allows (it requires none of its fields), rather than giving a number that is not the total;
+ * `last_page` then says whether another page follows (`more`).
+ */
+export function orukPage<T>(contents: T[], total: number | null, page: number, perPage: number, more = false) {
+  const totalPages = total === null ? null : Math.ceil(total / perPage);
   return {
-    total_items: total,
-    total_pages: totalPages,
+    ...(total === null ? {} : { total_items: total, total_pages: totalPages }),
     page_number: page,
     size: contents.length,
     first_page: page === 1,
-    last_page: page >= totalPages,
+    last_page: totalPages === null ? !more : page >= totalPages,
     empty: contents.length === 0,
     contents,
   };
@@ -114,11 +118,11 @@ async function serviceSearch(db: Db, q: ServicesQuery): Promise<{ ok: true; sear
 async function servicePageIds(db: Db, q: ServicesQuery, search: Omit<ServiceSearch, 'limit' | 'offset'>, extra: OrukExtraFilters | null) {
   const offset = (q.page - 1) * q.per_page;
   if (!extra) {
-    const { total, hits } = await searchServices(db, { ...search, limit: q.per_page, offset });
-    return { total, ids: hits.map((h) => h.id) };
+    const { total, more, hits } = await searchServices(db, { ...search, limit: q.per_page, offset });
+    return { total, more, ids: hits.map((h) => h.id) };
   }
   const all = await allMatchingIds(db, search, extra);
-  return { total: all.length, ids: all.slice(offset, offset + q.per_page) };
+  return { total: all.length, more: offset + q.per_page < all.length, ids: all.slice(offset, offset + q.per_page) };
 }
 
 async function allMatchingIds(db: Db, search: Omit<ServiceSearch, 'limit' | 'offset'>, extra: OrukExtraFilters | null): Promise<string[]> {
@@ -175,9 +179,10 @@ async function orukRoutes(app: FastifyInstance, platform: Platform) {
     const q = parsed.data;
     const built = await serviceSearch(db, q);
     if (!built.ok) return problem(reply, request, built.errors);
-    const { total, ids } = built.none ? { total: 0, ids: [] } : await servicePageIds(db, q, built.search, built.extra);
-    const records = await loadServiceRecords(db, ids);
-    return json(reply, orukPage(records.map(serviceBriefToOruk), total, q.page, q.per_page));
+    const { total, more, ids } = built.none ? { total: 0, more: false, ids: [] } : await servicePageIds(db, q, built.search, built.extra);
+    // A page in brief: the services' own fields and organisations, one query for the whole page.
+    const services = await loadServiceFields(db, ids);
+    return json(reply, orukPage(services.map(serviceBriefToOruk), total, q.page, q.per_page, more));
   });
 
   // One service, fully nested.
@@ -195,9 +200,10 @@ async function orukRoutes(app: FastifyInstance, platform: Platform) {
     if (!parsed.ok) return problem(reply, request, parsed.errors);
     const q = parsed.data;
     const offset = (q.page - 1) * q.per_page;
-    let total: number;
+    let total: number | null;
+    let more = false;
     let rows: { id: string; serviceId: string }[];
-    if (!hasFilters(q)) ({ total, rows } = await serviceAtLocationPage(db, { limit: q.per_page, offset }));
+    if (!hasFilters(q)) ({ total, more, rows } = await serviceAtLocationPage(db, { limit: q.per_page, offset }));
     else {
       const built = await serviceSearch(db, q);
       if (!built.ok) return problem(reply, request, built.errors);
@@ -211,7 +217,7 @@ async function orukRoutes(app: FastifyInstance, platform: Platform) {
       const sal = record?.serviceAtLocations.find((s) => s.id === row.id);
       return record && sal ? [serviceAtLocationBriefToOruk(record, sal)] : [];
     });
-    return json(reply, orukPage(contents, total, q.page, q.per_page));
+    return json(reply, orukPage(contents, total, q.page, q.per_page, more));
   });
 
   // One service_at_location: the location in full, with its service.

@@ -3,53 +3,25 @@
 // whose meaning differs from Mutual's search (ages as a range, sessions within a time window).
 // Each function takes the database or a transaction first. Everything else goes through store.ts.
 import type { Kysely } from 'kysely';
-import { parseJson } from '../../platform/db/ids.ts';
 import type { DB } from '../../platform/db/tables.ts';
 import type { OrganisationRecord, ServiceStatus } from './model.ts';
+import { COUNT_LIMIT, ORGANISATION_COLUMNS, organisationFromRow } from './store.ts';
 
 type Db = Kysely<DB>;
 
 /** The statuses the ORUK API publishes: as the directory's search (archived services are inactive). */
 export const PUBLISHED_STATUSES: ServiceStatus[] = ['active', 'temporarily closed'];
 
-const ORG_COLUMNS = ['id', 'name', 'description', 'email', 'website', 'logo', 'uri', 'parent_organisation_id', 'identifiers', 'platform_organisation_id'] as const;
-
-function organisationFromRow(o: {
-  id: string;
-  name: string;
-  description: string;
-  email: string | null;
-  website: string | null;
-  logo: string | null;
-  uri: string | null;
-  parent_organisation_id: string | null;
-  identifiers: string | null;
-  platform_organisation_id: string | null;
-}): OrganisationRecord {
-  return {
-    id: o.id,
-    name: o.name,
-    description: o.description,
-    email: o.email,
-    website: o.website,
-    logo: o.logo,
-    uri: o.uri,
-    parentOrganisationId: o.parent_organisation_id,
-    identifiers: parseJson(o.identifiers) ?? [],
-    platformOrganisationId: o.platform_organisation_id,
-  };
-}
-
 /** An organisation of the directory by id. */
 export async function findOrganisation(db: Db, id: string): Promise<OrganisationRecord | undefined> {
-  const row = await db.selectFrom('directory_organisations').select(ORG_COLUMNS).where('id', '=', id).executeTakeFirst();
+  const row = await db.selectFrom('directory_organisations').select(ORGANISATION_COLUMNS).where('id', '=', id).executeTakeFirst();
   return row ? organisationFromRow(row) : undefined;
 }
 
 /** Organisations by name, a page at a time. */
 export async function organisationPage(db: Db, page: { limit: number; offset: number }): Promise<{ total: number; organisations: OrganisationRecord[] }> {
   const count = await db.selectFrom('directory_organisations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  const rows = await db.selectFrom('directory_organisations').select(ORG_COLUMNS).orderBy('name').orderBy('id').limit(page.limit).offset(page.offset).execute();
+  const rows = await db.selectFrom('directory_organisations').select(ORGANISATION_COLUMNS).orderBy('name').orderBy('id').limit(page.limit).offset(page.offset).execute();
   return { total: Number(count.n), organisations: rows.map(organisationFromRow) };
 }
 
@@ -60,15 +32,39 @@ export async function existingTaxonomyIds(db: Db, ids: readonly string[]): Promi
   return new Set(rows.map((r) => r.id));
 }
 
-/** service_at_location rows of published services, ordered by service name: a page, unfiltered. */
-export async function serviceAtLocationPage(db: Db, page: { limit: number; offset: number }): Promise<{ total: number; rows: { id: string; serviceId: string }[] }> {
+/**
+ * service_at_location rows of published services, ordered by service name: a page, unfiltered. The
+ * total is counted no further than COUNT_LIMIT (`null` past it), as searches do; `more` says whether
+ * a next page exists.
+ */
+export async function serviceAtLocationPage(
+  db: Db,
+  page: { limit: number; offset: number },
+): Promise<{ total: number | null; more: boolean; rows: { id: string; serviceId: string }[] }> {
   const base = db
     .selectFrom('directory_service_at_locations as sal')
     .innerJoin('directory_services as s', 's.id', 'sal.service_id')
     .where('s.status', 'in', PUBLISHED_STATUSES);
-  const count = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  const rows = await base.select(['sal.id', 'sal.service_id']).orderBy('s.name').orderBy('s.id').orderBy('sal.id').limit(page.limit).offset(page.offset).execute();
-  return { total: Number(count.n), rows: rows.map((r) => ({ id: r.id, serviceId: r.service_id })) };
+  const found = await base
+    .select(['sal.id', 'sal.service_id'])
+    .orderBy('s.name')
+    .orderBy('s.id')
+    .orderBy('sal.id')
+    .limit(page.limit + 1)
+    .offset(page.offset)
+    .execute();
+  const more = found.length > page.limit;
+  const rows = found.slice(0, page.limit).map((r) => ({ id: r.id, serviceId: r.service_id }));
+  let total: number | null;
+  if (!more && (rows.length > 0 || page.offset === 0)) total = page.offset + rows.length;
+  else {
+    const counted = await db
+      .selectFrom(base.select('sal.id').limit(COUNT_LIMIT + 1).as('found'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    total = Number(counted.n);
+  }
+  return { total: total > COUNT_LIMIT ? null : total, more, rows };
 }
 
 /** service_at_location ids of the given services, in the services' order. */

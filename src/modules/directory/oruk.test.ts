@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { fullServiceRecord } from './oruk-factories.ts';
 import { kindFromName, kindFromShape } from './oruk-feed.ts';
 import { organisationFromOruk, serviceBriefToOruk, serviceFromOruk, serviceToOruk, termToOruk } from './oruk.ts';
+import { orukPage } from './oruk-routes.ts';
 import { orukDataDir, orukValidator } from './oruk-validation.ts';
 
 /** A value without its null, undefined and empty-list fields, for comparing what matters. */
@@ -52,6 +53,19 @@ describe('the ORUK schema harness', () => {
     assert.match(by.get('/status')!, /must be one of: "active"/);
     assert.equal(by.get('/url'), 'must be a valid uri');
     assert.equal(by.get('/schedules/0/id'), 'must be a valid uuid');
+  });
+
+  it('leaves the totals out of a page whose matches were not all counted, and says whether another page follows', () => {
+    const contents = [serviceBriefToOruk(fullServiceRecord())];
+    const uncounted = orukPage(contents, null, 3, 1, true);
+    assert.equal('total_items' in uncounted || 'total_pages' in uncounted, false);
+    assert.deepEqual([uncounted.page_number, uncounted.first_page, uncounted.last_page, uncounted.size], [3, false, false, 1]);
+    assert.deepEqual(orukValidator().validatePage('serviceListItem', uncounted), []);
+    assert.equal(orukPage(contents, null, 4, 1, false).last_page, true);
+    const counted = orukPage(contents, 3, 3, 1);
+    assert.deepEqual([counted.total_items, counted.total_pages, counted.last_page], [3, 3, true]);
+    // Present, they are still checked.
+    assert.deepEqual(orukValidator().validatePage('serviceListItem', { ...uncounted, total_items: -1 }), [{ pointer: '/total_items', message: 'must be >= 0' }]);
   });
 
   it('refuses a page whose envelope is wrong even when its items are right', () => {

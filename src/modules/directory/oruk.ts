@@ -28,6 +28,7 @@ import type {
   ServiceAttribute,
   ServiceCapacity,
   ServiceAtLocation,
+  ServiceFields,
   ServiceRecord,
   ServiceStatus,
   TaxonomyRecord,
@@ -434,7 +435,7 @@ function phoneToOruk(p: Phone, owner: { service_id?: string; contact_id?: string
 }
 
 /** The one-to-one fields of a service (a `/services` page entry), with its organisation in brief. */
-export function serviceBriefToOruk(r: ServiceRecord): Json {
+export function serviceBriefToOruk(r: ServiceFields): Json {
   return compact({
     id: r.id,
     organization_id: r.organisation.id,

@@ -72,7 +72,7 @@ export function publicRoutes(app: FastifyInstance, deps: DirectoryDeps): void {
       searched: true,
       page,
       previousHref: page.page > 1 ? searchHref(query, { page: String(page.page - 1) }) : null,
-      nextHref: page.page < page.pages ? searchHref(query, { page: String(page.page + 1) }) : null,
+      nextHref: page.more ? searchHref(query, { page: String(page.page + 1) }) : null,
     });
   });
 

@@ -12,7 +12,7 @@ import { DateTime } from 'luxon';
 import type { Platform } from '../../platform/context.ts';
 import needsTaxonomy from './data/needs-taxonomy.json' with { type: 'json' };
 import type { AccessRoute, BankHolidayRule, OrganisationRecord, Schedule, ServiceRecord, ServiceStatus } from './model.ts';
-import { insertServiceRecordsBulk, type PostcodeRow, upsertOrganisation, upsertOutcodeCentroids, upsertPostcodes, upsertServiceRecord } from './store.ts';
+import { insertServiceRecordsBulk, optimizeSearchIndex, type PostcodeRow, serviceExists, upsertOrganisation, upsertOutcodeCentroids, upsertPostcodes, upsertServiceRecord, vacuumDirectoryTables } from './store.ts';
 
 /** A UUID made from a stable key (SHA-1, shaped like a version 5 UUID), so seeded ids never change. */
 export function fixedId(key: string): string {
@@ -942,12 +942,20 @@ export async function seedDirectoryScale(platform: Platform, n: number, onProgre
     );
     await upsertOutcodeCentroids(tx, undefined, SCALE_CENTRES.map(([o]) => o));
   });
+  // Batches are written in order, each in its own transaction: when the last service is there,
+  // every one before it is too, and a second run has nothing to generate.
+  if (n === 0 || (await serviceExists(platform.db.read, scaleId('service', n - 1)))) return 0;
   const BATCH = 2000;
   let inserted = 0;
   for (let start = 0; start < n; start += BATCH) {
     const records = Array.from({ length: Math.min(BATCH, n - start) }, (_, k) => scaleRecord(start + k, now));
     inserted += await platform.db.write((tx) => insertServiceRecordsBulk(tx, records, now));
     onProgress?.(Math.min(n, start + BATCH));
+  }
+  if (inserted > 0) {
+    await platform.db.write((tx) => optimizeSearchIndex(tx));
+    // Maintenance rather than a unit of work: PostgreSQL vacuums outside any transaction.
+    await vacuumDirectoryTables(platform.db.writer);
   }
   return inserted;
 }

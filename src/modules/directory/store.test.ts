@@ -6,14 +6,20 @@ import { locationRecord, organisationRecord, serviceRecord, weekly } from './fac
 import { openAtQuery } from './hours.ts';
 import needs from './data/needs-taxonomy.json' with { type: 'json' };
 import {
+  COUNT_LIMIT,
   distanceKm,
   findOutcodeCentroid,
   findPostcode,
+  insertServiceRecordsBulk,
   listTaxonomyTerms,
+  loadServiceFields,
+  loadServiceListings,
   loadServiceRecord,
   type ServiceSearch,
   searchServices,
   serviceHistory,
+  spokenLanguages,
+  upsertOrganisation,
   upsertOutcodeCentroids,
   upsertPostcodes,
   upsertServiceRecord,
@@ -151,6 +157,63 @@ for (const dialect of testDialects()) {
       // Monthly hours are not read in SQL: the store leaves them to the caller (openComplexIds).
       const firstWednesday = openAtQuery(new Date('2026-12-02T19:00:00Z'), noBankHolidays);
       assert.deepEqual((await search(org.id, { openAt: firstWednesday, openComplexIds: [monthly.id] })).hits.map((h) => h.id).sort(), [evening.id, monthly.id].sort());
+    });
+
+    it('counts no further than COUNT_LIMIT: past it the total is "more than", and pages still say whether another follows', async () => {
+      const org = organisationRecord();
+      const many = Array.from({ length: COUNT_LIMIT + 5 }, (_, i) =>
+        serviceRecord({ organisation: org, name: `Bulk group ${String(i).padStart(4, '0')}`, description: 'A bulkword group.', schedules: [] }),
+      );
+      assert.equal(await t.db.write((tx) => insertServiceRecordsBulk(tx, many, new Date('2026-11-01T10:00:00Z'))), many.length);
+      const first = await search(org.id, { limit: 20 });
+      assert.deepEqual([first.total, first.more, first.hits.length], [null, true, 20]);
+      assert.equal(first.hits[0]!.id, many[0]!.id, 'in name order');
+      const last = await search(org.id, { limit: 20, offset: COUNT_LIMIT });
+      assert.deepEqual([last.total, last.more, last.hits.map((h) => h.id)], [null, false, many.slice(COUNT_LIMIT).map((r) => r.id)]);
+      const words = await search(org.id, { text: 'bulkword', limit: 20 });
+      assert.deepEqual([words.total, words.more, words.hits.length], [null, true, 20]);
+      const near = await search(org.id, { near: { latitude: 51.4613, longitude: -0.1156, radiusKm: 1 }, limit: 20 });
+      assert.deepEqual([near.total, near.more, near.hits.length], [null, true, 20]);
+      // Under the limit the count is exact.
+      const few = await search(org.id, { text: 'bulkword group 0007' });
+      assert.deepEqual([few.total, few.more], [1, false]);
+    });
+
+    it('loads a page of services in brief, and as listings, with the same fields as whole records', async () => {
+      const org = organisationRecord({ identifiers: [{ id: newId(), identifierType: 'Charity number', identifier: '1234567' }] });
+      const records = [serviceRecord({ organisation: org, name: 'Brief A' }), serviceRecord({ organisation: org, name: 'Brief B', contacts: [{ id: newId(), name: 'Desk', phones: [{ id: newId(), number: '020 7946 0101' }] }] })];
+      await t.db.write(async (tx) => {
+        for (const r of records) await upsertServiceRecord(tx, r);
+      });
+      const ids = [records[1]!.id, 'missing', records[0]!.id];
+      const whole = await Promise.all(records.map((r) => loadServiceRecord(t.db.read, r.id)));
+      const brief = await loadServiceFields(t.db.read, ids);
+      assert.deepEqual(brief.map((b) => b.id), [records[1]!.id, records[0]!.id], 'in the order asked, missing ids left out');
+      assert.deepEqual(brief[1]!.organisation, whole[0]!.organisation);
+      const listings = await loadServiceListings(t.db.read, ids);
+      const { languages: _l, serviceAreas: _a, attributes: _t, ...listed } = whole[1]!;
+      assert.deepEqual(listings[0], listed);
+      assert.equal(listings[0]!.contacts[0]?.phones[0]?.number, '020 7946 0101');
+    });
+
+    it('lists each language spoken once, by the first of its names', async () => {
+      const org = organisationRecord();
+      await t.db.write(async (tx) => {
+        await upsertServiceRecord(tx, serviceRecord({ organisation: org, languages: [{ id: newId(), name: 'Português', code: 'pt' }] }));
+        await upsertServiceRecord(tx, serviceRecord({ organisation: org, languages: [{ id: newId(), name: 'Portuguese', code: 'pt' }, { id: newId(), name: 'Tigrinya', code: 'ti' }] }));
+      });
+      const spoken = await spokenLanguages(t.db.read);
+      assert.deepEqual(spoken.filter((l) => l.code === 'pt' || l.code === 'ti'), [{ code: 'pt', name: 'Portuguese' }, { code: 'ti', name: 'Tigrinya' }]);
+      assert.equal(new Set(spoken.map((l) => l.code)).size, spoken.length, 'each code once');
+      assert.deepEqual(spoken.map((l) => l.name), [...spoken.map((l) => l.name)].sort((a, b) => a.localeCompare(b)), 'by name');
+    });
+
+    it('leaves an organisation unchanged when written again as it is, identifiers included', async () => {
+      // Keys in an order PostgreSQL's jsonb does not keep, as an ORUK feed may give them.
+      const org = organisationRecord({ identifiers: [{ identifier: '1234567', identifierType: 'Charity number', id: newId(), identifierScheme: 'GB-CHC' }] });
+      assert.equal(await t.db.write((tx) => upsertOrganisation(tx, org)), 'created');
+      assert.equal(await t.db.write((tx) => upsertOrganisation(tx, { ...org, identifiers: org.identifiers!.map((i) => ({ ...i })) })), 'unchanged');
+      assert.equal(await t.db.write((tx) => upsertOrganisation(tx, { ...org, identifiers: [{ ...org.identifiers![0]!, identifier: '7654321' }] })), 'updated');
     });
 
     it('stores postcodes and derives outcode centroids', async () => {

@@ -2,15 +2,17 @@
 // Writing a service is `upsertServiceRecord`: whole, by id, idempotent (a record whose content has
 // not changed is left alone: no new version, no history row, no search re-index).
 import { createHash } from 'node:crypto';
-import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
+import type { Expression, ExpressionBuilder, Kysely, Selectable, SelectQueryBuilder, SqlBool } from 'kysely';
 import {
   type FulltextSpec,
   nextSearchKey,
+  optimizeFulltextIndex,
   type SearchDocument,
   textMatches,
   textRank,
   writeSearchDocuments,
 } from '../../platform/db/dialect/fulltext.ts';
+import { vacuumAnalyze } from '../../platform/db/dialect/statistics.ts';
 import { dialectOf } from '../../platform/db/dialect/types.ts';
 import { newId, parseJson, toJson } from '../../platform/db/ids.ts';
 import type { DB } from '../../platform/db/tables.ts';
@@ -21,6 +23,10 @@ import {
   type Contact,
   type Location,
   type OrganisationRecord,
+  type Phone,
+  type Schedule,
+  type ServiceFields,
+  type ServiceListing,
   type ServiceRecord,
   type ServiceStatus,
   type TaxonomyRecord,
@@ -41,16 +47,361 @@ export const SERVICES_FULLTEXT: FulltextSpec = {
   columns: ['name', 'keywords', 'body'],
 };
 
+// ---- columns and rows: each table's columns are named here once ----------------------------
+// Reading and writing share these lists and mappers, so a column added to a table is added in one
+// place (the single upsert, the bulk insert, the loaders and the ORUK store all use them).
+
+/** directory_organisations, as read into an `OrganisationRecord` (and compared on upsert). */
+export const ORGANISATION_COLUMNS = [
+  'id',
+  'name',
+  'description',
+  'email',
+  'website',
+  'logo',
+  'uri',
+  'parent_organisation_id',
+  'identifiers',
+  'platform_organisation_id',
+] as const;
+type OrganisationRow = Pick<Selectable<DB['directory_organisations']>, (typeof ORGANISATION_COLUMNS)[number]>;
+
+export function organisationFromRow(o: OrganisationRow): OrganisationRecord {
+  return {
+    id: o.id,
+    name: o.name,
+    description: o.description,
+    email: o.email,
+    website: o.website,
+    logo: o.logo,
+    uri: o.uri,
+    parentOrganisationId: o.parent_organisation_id,
+    identifiers: parseJson(o.identifiers) ?? [],
+    platformOrganisationId: o.platform_organisation_id,
+  };
+}
+
+/** directory_services, as read into the one-to-one part of a record (`ServiceFields`). */
+const SERVICE_COLUMNS = [
+  'id',
+  'organisation_id',
+  'name',
+  'alternate_name',
+  'description',
+  'url',
+  'email',
+  'status',
+  'interpretation_services',
+  'application_process',
+  'fees_description',
+  'wait_time',
+  'accreditations',
+  'eligibility_description',
+  'minimum_age',
+  'maximum_age',
+  'alert',
+  'assured_date',
+  'assurer_email',
+  'last_modified',
+  'access_self_referral',
+  'access_front_door',
+  'access_professional',
+  'access_mutual',
+  'accepting_new_referrals',
+  'bank_holidays',
+  'cost_options',
+  'funding',
+] as const;
+type ServiceRowRead = Pick<Selectable<DB['directory_services']>, (typeof SERVICE_COLUMNS)[number]>;
+
+function serviceFieldsFromRow(s: ServiceRowRead, organisation: OrganisationRecord): ServiceFields {
+  const access: AccessRoute[] = [];
+  if (s.access_self_referral) access.push('self-referral');
+  if (s.access_front_door) access.push('via-front-door');
+  if (s.access_professional) access.push('professional-referral');
+  if (s.access_mutual) access.push('mutual-referral');
+  return {
+    id: s.id,
+    organisation,
+    name: s.name,
+    alternateName: s.alternate_name,
+    description: s.description,
+    url: s.url,
+    email: s.email,
+    status: s.status as ServiceStatus,
+    interpretationServices: s.interpretation_services,
+    applicationProcess: s.application_process,
+    feesDescription: s.fees_description,
+    waitTime: s.wait_time,
+    accreditations: s.accreditations,
+    eligibilityDescription: s.eligibility_description,
+    minimumAge: s.minimum_age,
+    maximumAge: s.maximum_age,
+    alert: s.alert,
+    assuredDate: s.assured_date,
+    assurerEmail: s.assurer_email,
+    lastModified: s.last_modified,
+    howToAccess: access,
+    acceptingNewReferrals: s.accepting_new_referrals === 1,
+    bankHolidays: s.bank_holidays as BankHolidayRule,
+    costOptions: parseJson(s.cost_options) ?? [],
+    funding: parseJson(s.funding) ?? [],
+  };
+}
+
+/** directory_schedules (HSDS schedule), read and written. */
+const SCHEDULE_COLUMNS = [
+  'id',
+  'service_id',
+  'service_at_location_id',
+  'freq',
+  'interval',
+  'byday',
+  'bymonthday',
+  'dtstart',
+  'valid_from',
+  'valid_to',
+  'opens_at',
+  'closes_at',
+  'description',
+  'attending_type',
+  'notes',
+  'schedule_link',
+] as const;
+type ScheduleRow = Pick<Selectable<DB['directory_schedules']>, (typeof SCHEDULE_COLUMNS)[number]>;
+
+function scheduleFromRow(x: ScheduleRow): Schedule {
+  return {
+    id: x.id,
+    freq: x.freq as Schedule['freq'],
+    interval: x.interval,
+    byday: x.byday,
+    bymonthday: x.bymonthday,
+    dtstart: x.dtstart,
+    validFrom: x.valid_from,
+    validTo: x.valid_to,
+    opensAt: x.opens_at,
+    closesAt: x.closes_at,
+    description: x.description,
+    attendingType: x.attending_type,
+    notes: x.notes,
+    scheduleLink: x.schedule_link,
+    serviceAtLocationId: x.service_at_location_id,
+  };
+}
+
+function scheduleRow(s: Schedule, serviceId: string, position: number): ScheduleRow & { position: number } {
+  return {
+    id: s.id,
+    service_id: serviceId,
+    service_at_location_id: s.serviceAtLocationId ?? null,
+    freq: s.freq ?? null,
+    interval: s.interval ?? null,
+    byday: s.byday ?? null,
+    bymonthday: s.bymonthday ?? null,
+    dtstart: s.dtstart ?? null,
+    valid_from: s.validFrom ?? null,
+    valid_to: s.validTo ?? null,
+    opens_at: s.opensAt ?? null,
+    closes_at: s.closesAt ?? null,
+    description: s.description ?? null,
+    attending_type: s.attendingType ?? null,
+    notes: s.notes ?? null,
+    schedule_link: s.scheduleLink ?? null,
+    position,
+  };
+}
+
+/** directory_locations (HSDS location, addresses and accessibility as JSON), read and written. */
+const LOCATION_COLUMNS = [
+  'id',
+  'location_type',
+  'name',
+  'alternate_name',
+  'description',
+  'transportation',
+  'latitude',
+  'longitude',
+  'external_identifier',
+  'external_identifier_type',
+  'addresses',
+  'accessibility',
+] as const;
+type LocationRowRead = Pick<Selectable<DB['directory_locations']>, (typeof LOCATION_COLUMNS)[number]>;
+
+function locationFromRow(l: LocationRowRead): Location {
+  return {
+    id: l.id,
+    locationType: l.location_type as Location['locationType'],
+    name: l.name,
+    alternateName: l.alternate_name,
+    description: l.description,
+    transportation: l.transportation,
+    latitude: l.latitude,
+    longitude: l.longitude,
+    externalIdentifier: l.external_identifier,
+    externalIdentifierType: l.external_identifier_type,
+    addresses: parseJson(l.addresses) ?? [],
+    accessibility: parseJson(l.accessibility) ?? [],
+  };
+}
+
+function locationRow(location: Location): Selectable<DB['directory_locations']> {
+  return {
+    id: location.id,
+    location_type: location.locationType,
+    name: location.name ?? null,
+    alternate_name: location.alternateName ?? null,
+    description: location.description ?? null,
+    transportation: location.transportation ?? null,
+    latitude: location.latitude ?? null,
+    longitude: location.longitude ?? null,
+    external_identifier: location.externalIdentifier ?? null,
+    external_identifier_type: location.externalIdentifierType ?? null,
+    addresses: toJson(location.addresses),
+    accessibility: toJson(location.accessibility),
+    postcode: locationPostcode(location),
+  };
+}
+
+const PHONE_COLUMNS = ['id', 'service_id', 'contact_id', 'number', 'extension', 'type', 'description', 'languages'] as const;
+type PhoneRow = Pick<Selectable<DB['directory_phones']>, (typeof PHONE_COLUMNS)[number]>;
+
+function phoneFromRow(p: PhoneRow): Phone {
+  return { id: p.id, number: p.number, extension: p.extension, type: p.type, description: p.description, languages: parseJson<string[]>(p.languages) ?? [] };
+}
+
+/** Every child row of the given services, table by table, as `insertChildRows` writes them. */
+function childRows(records: readonly ServiceRecord[]) {
+  const rows = {
+    directory_service_at_locations: [] as Selectable<DB['directory_service_at_locations']>[],
+    directory_schedules: [] as Selectable<DB['directory_schedules']>[],
+    directory_opening_slots: [] as Selectable<DB['directory_opening_slots']>[],
+    directory_contacts: [] as Selectable<DB['directory_contacts']>[],
+    directory_phones: [] as Selectable<DB['directory_phones']>[],
+    directory_languages: [] as Selectable<DB['directory_languages']>[],
+    directory_service_areas: [] as Selectable<DB['directory_service_areas']>[],
+    directory_service_taxonomy_terms: [] as Selectable<DB['directory_service_taxonomy_terms']>[],
+    directory_service_capacity: [] as Selectable<DB['directory_service_capacity']>[],
+  };
+  for (const r of records) {
+    const sid = r.id;
+    for (const sal of r.serviceAtLocations) {
+      rows.directory_service_at_locations.push({ id: sal.id, service_id: sid, location_id: sal.location.id, description: sal.description ?? null });
+    }
+    for (const [position, s] of r.schedules.entries()) rows.directory_schedules.push(scheduleRow(s, sid, position));
+    const rule = r.bankHolidays ?? 'sunday-hours';
+    for (const s of openingSlots(r.schedules).slots) {
+      rows.directory_opening_slots.push({
+        service_id: sid,
+        day: s.day,
+        origin_day: s.originDay,
+        spill: flag(s.spill),
+        opens_min: s.opensMin,
+        closes_min: s.closesMin,
+        valid_from: s.validFrom,
+        valid_to: s.validTo,
+        bank_holidays: rule,
+      });
+    }
+    for (const [position, c] of r.contacts.entries()) {
+      rows.directory_contacts.push({ id: c.id, service_id: sid, name: c.name ?? null, title: c.title ?? null, department: c.department ?? null, email: c.email ?? null, position });
+    }
+    const phones = [...r.phones.map((p) => ({ p, contactId: null as string | null })), ...r.contacts.flatMap((c) => c.phones.map((p) => ({ p, contactId: c.id })))];
+    for (const [position, { p, contactId }] of phones.entries()) {
+      rows.directory_phones.push({
+        id: p.id,
+        service_id: sid,
+        contact_id: contactId,
+        number: p.number,
+        extension: p.extension ?? null,
+        type: p.type ?? null,
+        description: p.description ?? null,
+        languages: p.languages?.length ? toJson(p.languages) : null,
+        position,
+      });
+    }
+    for (const [position, l] of r.languages.entries()) {
+      rows.directory_languages.push({ id: l.id, service_id: sid, name: l.name, code: l.code ?? null, note: l.note ?? null, position });
+    }
+    for (const [position, a] of r.serviceAreas.entries()) {
+      rows.directory_service_areas.push({
+        id: a.id,
+        service_id: sid,
+        name: a.name ?? null,
+        description: a.description ?? null,
+        extent: a.extent ?? null,
+        extent_type: a.extentType ?? null,
+        uri: a.uri ?? null,
+        position,
+      });
+    }
+    for (const [position, a] of r.attributes.entries()) {
+      rows.directory_service_taxonomy_terms.push({ id: a.id, service_id: sid, taxonomy_term_id: a.taxonomyTermId, link_type: a.linkType ?? null, position });
+    }
+    for (const c of r.capacity) {
+      rows.directory_service_capacity.push({
+        id: c.id,
+        service_id: sid,
+        available: c.available,
+        maximum: c.maximum ?? null,
+        unit: c.unit,
+        description: c.description ?? null,
+        updated: c.updated,
+      });
+    }
+  }
+  return rows;
+}
+
+/** Inserts or updates locations by id (a location may be shared by several services). */
+async function upsertLocations(db: Db, locations: readonly Location[]): Promise<void> {
+  const CHUNK = 200;
+  const unique = [...new Map(locations.map((l) => [l.id, l])).values()].map(locationRow);
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    await db
+      .insertInto('directory_locations')
+      .values(unique.slice(i, i + CHUNK))
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          location_type: eb.ref('excluded.location_type'),
+          name: eb.ref('excluded.name'),
+          alternate_name: eb.ref('excluded.alternate_name'),
+          description: eb.ref('excluded.description'),
+          transportation: eb.ref('excluded.transportation'),
+          latitude: eb.ref('excluded.latitude'),
+          longitude: eb.ref('excluded.longitude'),
+          external_identifier: eb.ref('excluded.external_identifier'),
+          external_identifier_type: eb.ref('excluded.external_identifier_type'),
+          addresses: eb.ref('excluded.addresses'),
+          accessibility: eb.ref('excluded.accessibility'),
+          postcode: eb.ref('excluded.postcode'),
+        })),
+      )
+      .execute();
+  }
+}
+
+/** Writes the locations and every child row of the given services (their old child rows already gone). */
+async function insertChildRows(db: Db, records: readonly ServiceRecord[]): Promise<void> {
+  await upsertLocations(
+    db,
+    records.flatMap((r) => r.serviceAtLocations.map((sal) => sal.location)),
+  );
+  const CHUNK = 200;
+  for (const [table, list] of Object.entries(childRows(records)) as [keyof ReturnType<typeof childRows>, Record<string, unknown>[]][]) {
+    for (let i = 0; i < list.length; i += CHUNK) {
+      // biome-ignore lint/suspicious/noExplicitAny: each list was built for its table by childRows.
+      await db.insertInto(table).values(list.slice(i, i + CHUNK) as any).execute();
+    }
+  }
+}
 
 // ---- organisations and taxonomies ------------------------------------------------------------
 
 /** Inserts or updates an HSDS organisation by id. A missing `platformOrganisationId` keeps the existing link. */
 export async function upsertOrganisation(db: Db, org: OrganisationRecord, now?: Date): Promise<'created' | 'updated' | 'unchanged'> {
-  const existing = await db
-    .selectFrom('directory_organisations')
-    .select(['name', 'description', 'email', 'website', 'logo', 'uri', 'parent_organisation_id', 'identifiers', 'platform_organisation_id'])
-    .where('id', '=', org.id)
-    .executeTakeFirst();
+  const existing = await db.selectFrom('directory_organisations').select(ORGANISATION_COLUMNS).where('id', '=', org.id).executeTakeFirst();
   const row = {
     name: org.name,
     description: org.description,
@@ -70,7 +421,10 @@ export async function upsertOrganisation(db: Db, org: OrganisationRecord, now?: 
       .execute();
     return 'created';
   }
-  const same = (Object.keys(row) as (keyof typeof row)[]).every((k) => (existing[k] ?? null) === row[k]);
+  // JSON is compared as values: PostgreSQL gives jsonb back in its own spelling (key order, spaces).
+  const same = (Object.keys(row) as (keyof typeof row)[]).every((k) =>
+    k === 'identifiers' ? sameJson(existing.identifiers, row.identifiers) : (existing[k] ?? null) === row[k],
+  );
   if (same) return 'unchanged';
   await db
     .updateTable('directory_organisations')
@@ -78,6 +432,11 @@ export async function upsertOrganisation(db: Db, org: OrganisationRecord, now?: 
     .where('id', '=', org.id)
     .execute();
   return 'updated';
+}
+
+/** Two JSON texts (or nulls) holding the same value, whatever their key order and spacing. */
+function sameJson(a: string | null, b: string | null): boolean {
+  return canonicalJson(parseJson(a)) === canonicalJson(parseJson(b));
 }
 
 export async function upsertTaxonomy(db: Db, taxonomy: TaxonomyRecord): Promise<void> {
@@ -240,136 +599,6 @@ function searchDocument(record: ServiceRecord, termNames: string[], key: number 
   return { id: record.id, key, texts: [record.name, join(keywords), join(body)] };
 }
 
-async function upsertLocation(db: Db, location: Location): Promise<void> {
-  const row = {
-    location_type: location.locationType,
-    name: location.name ?? null,
-    alternate_name: location.alternateName ?? null,
-    description: location.description ?? null,
-    transportation: location.transportation ?? null,
-    latitude: location.latitude ?? null,
-    longitude: location.longitude ?? null,
-    external_identifier: location.externalIdentifier ?? null,
-    external_identifier_type: location.externalIdentifierType ?? null,
-    addresses: toJson(location.addresses),
-    accessibility: toJson(location.accessibility),
-    postcode: locationPostcode(location),
-  };
-  await db
-    .insertInto('directory_locations')
-    .values({ id: location.id, ...row })
-    .onConflict((oc) => oc.column('id').doUpdateSet(row))
-    .execute();
-}
-
-async function insertChildren(db: Db, record: ServiceRecord): Promise<void> {
-  const sid = record.id;
-  for (const sal of record.serviceAtLocations) await upsertLocation(db, sal.location);
-  const insert = async <T extends keyof DB>(table: T, rows: Record<string, unknown>[]) => {
-    const CHUNK = 100;
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      // biome-ignore lint/suspicious/noExplicitAny: rows are built for this table just above.
-      await db.insertInto(table).values(rows.slice(i, i + CHUNK) as any).execute();
-    }
-  };
-  await insert(
-    'directory_service_at_locations',
-    record.serviceAtLocations.map((sal) => ({ id: sal.id, service_id: sid, location_id: sal.location.id, description: sal.description ?? null })),
-  );
-  await insert(
-    'directory_schedules',
-    record.schedules.map((s, position) => ({
-      id: s.id,
-      service_id: sid,
-      service_at_location_id: s.serviceAtLocationId ?? null,
-      freq: s.freq ?? null,
-      interval: s.interval ?? null,
-      byday: s.byday ?? null,
-      bymonthday: s.bymonthday ?? null,
-      dtstart: s.dtstart ?? null,
-      valid_from: s.validFrom ?? null,
-      valid_to: s.validTo ?? null,
-      opens_at: s.opensAt ?? null,
-      closes_at: s.closesAt ?? null,
-      description: s.description ?? null,
-      attending_type: s.attendingType ?? null,
-      notes: s.notes ?? null,
-      schedule_link: s.scheduleLink ?? null,
-      position,
-    })),
-  );
-  const rule = record.bankHolidays ?? 'sunday-hours';
-  await insert(
-    'directory_opening_slots',
-    openingSlots(record.schedules).slots.map((s) => ({
-      service_id: sid,
-      day: s.day,
-      origin_day: s.originDay,
-      spill: flag(s.spill),
-      opens_min: s.opensMin,
-      closes_min: s.closesMin,
-      valid_from: s.validFrom,
-      valid_to: s.validTo,
-      bank_holidays: rule,
-    })),
-  );
-  await insert(
-    'directory_contacts',
-    record.contacts.map((c, position) => ({ id: c.id, service_id: sid, name: c.name ?? null, title: c.title ?? null, department: c.department ?? null, email: c.email ?? null, position })),
-  );
-  const phones = [
-    ...record.phones.map((p) => ({ p, contactId: null as string | null })),
-    ...record.contacts.flatMap((c) => c.phones.map((p) => ({ p, contactId: c.id }))),
-  ];
-  await insert(
-    'directory_phones',
-    phones.map(({ p, contactId }, position) => ({
-      id: p.id,
-      service_id: sid,
-      contact_id: contactId,
-      number: p.number,
-      extension: p.extension ?? null,
-      type: p.type ?? null,
-      description: p.description ?? null,
-      languages: p.languages?.length ? toJson(p.languages) : null,
-      position,
-    })),
-  );
-  await insert(
-    'directory_languages',
-    record.languages.map((l, position) => ({ id: l.id, service_id: sid, name: l.name, code: l.code ?? null, note: l.note ?? null, position })),
-  );
-  await insert(
-    'directory_service_areas',
-    record.serviceAreas.map((a, position) => ({
-      id: a.id,
-      service_id: sid,
-      name: a.name ?? null,
-      description: a.description ?? null,
-      extent: a.extent ?? null,
-      extent_type: a.extentType ?? null,
-      uri: a.uri ?? null,
-      position,
-    })),
-  );
-  await insert(
-    'directory_service_taxonomy_terms',
-    record.attributes.map((a, position) => ({ id: a.id, service_id: sid, taxonomy_term_id: a.taxonomyTermId, link_type: a.linkType ?? null, position })),
-  );
-  await insert(
-    'directory_service_capacity',
-    record.capacity.map((c) => ({
-      id: c.id,
-      service_id: sid,
-      available: c.available,
-      maximum: c.maximum ?? null,
-      unit: c.unit,
-      description: c.description ?? null,
-      updated: c.updated,
-    })),
-  );
-}
-
 const CHILD_TABLES = [
   'directory_service_capacity',
   'directory_service_taxonomy_terms',
@@ -415,7 +644,7 @@ export async function upsertServiceRecord(db: Db, record: ServiceRecord, options
       .values({ id: record.id, ...row, search_key: key, created_at: at })
       .execute();
   }
-  await insertChildren(db, record);
+  await insertChildRows(db, [record]);
 
   const termIds = record.attributes.map((a) => a.taxonomyTermId);
   const termNames = termIds.length
@@ -469,109 +698,7 @@ export async function insertServiceRecordsBulk(db: Db, records: readonly Service
   const CHUNK = 200;
   for (let i = 0; i < rows.length; i += CHUNK) await db.insertInto('directory_services').values(rows.slice(i, i + CHUNK)).execute();
 
-  const locations = fresh.flatMap((r) => r.serviceAtLocations.map((s) => s.location));
-  const locRows = [...new Map(locations.map((l) => [l.id, l])).values()].map((l) => ({
-    id: l.id,
-    location_type: l.locationType,
-    name: l.name ?? null,
-    alternate_name: l.alternateName ?? null,
-    description: l.description ?? null,
-    transportation: l.transportation ?? null,
-    latitude: l.latitude ?? null,
-    longitude: l.longitude ?? null,
-    external_identifier: l.externalIdentifier ?? null,
-    external_identifier_type: l.externalIdentifierType ?? null,
-    addresses: toJson(l.addresses),
-    accessibility: toJson(l.accessibility),
-    postcode: locationPostcode(l),
-  }));
-  for (let i = 0; i < locRows.length; i += CHUNK) {
-    await db
-      .insertInto('directory_locations')
-      .values(locRows.slice(i, i + CHUNK))
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute();
-  }
-  const many = async <T extends keyof DB>(table: T, list: Record<string, unknown>[]) => {
-    for (let i = 0; i < list.length; i += CHUNK) {
-      // biome-ignore lint/suspicious/noExplicitAny: rows are built for this table just below.
-      await db.insertInto(table).values(list.slice(i, i + CHUNK) as any).execute();
-    }
-  };
-  await many(
-    'directory_service_at_locations',
-    fresh.flatMap((r) => r.serviceAtLocations.map((s) => ({ id: s.id, service_id: r.id, location_id: s.location.id, description: s.description ?? null }))),
-  );
-  await many(
-    'directory_schedules',
-    fresh.flatMap((r) =>
-      r.schedules.map((s, position) => ({
-        id: s.id,
-        service_id: r.id,
-        service_at_location_id: s.serviceAtLocationId ?? null,
-        freq: s.freq ?? null,
-        interval: s.interval ?? null,
-        byday: s.byday ?? null,
-        bymonthday: s.bymonthday ?? null,
-        dtstart: s.dtstart ?? null,
-        valid_from: s.validFrom ?? null,
-        valid_to: s.validTo ?? null,
-        opens_at: s.opensAt ?? null,
-        closes_at: s.closesAt ?? null,
-        description: s.description ?? null,
-        attending_type: s.attendingType ?? null,
-        notes: s.notes ?? null,
-        schedule_link: s.scheduleLink ?? null,
-        position,
-      })),
-    ),
-  );
-  await many(
-    'directory_opening_slots',
-    fresh.flatMap((r) =>
-      openingSlots(r.schedules).slots.map((s) => ({
-        service_id: r.id,
-        day: s.day,
-        origin_day: s.originDay,
-        spill: flag(s.spill),
-        opens_min: s.opensMin,
-        closes_min: s.closesMin,
-        valid_from: s.validFrom,
-        valid_to: s.validTo,
-        bank_holidays: r.bankHolidays ?? 'sunday-hours',
-      })),
-    ),
-  );
-  await many(
-    'directory_phones',
-    fresh.flatMap((r) =>
-      r.phones.map((p, position) => ({
-        id: p.id,
-        service_id: r.id,
-        contact_id: null,
-        number: p.number,
-        extension: p.extension ?? null,
-        type: p.type ?? null,
-        description: p.description ?? null,
-        languages: null,
-        position,
-      })),
-    ),
-  );
-  await many(
-    'directory_languages',
-    fresh.flatMap((r) => r.languages.map((l, position) => ({ id: l.id, service_id: r.id, name: l.name, code: l.code ?? null, note: l.note ?? null, position }))),
-  );
-  await many(
-    'directory_service_taxonomy_terms',
-    fresh.flatMap((r) => r.attributes.map((a, position) => ({ id: a.id, service_id: r.id, taxonomy_term_id: a.taxonomyTermId, link_type: a.linkType ?? null, position }))),
-  );
-  await many(
-    'directory_service_capacity',
-    fresh.flatMap((r) =>
-      r.capacity.map((c) => ({ id: c.id, service_id: r.id, available: c.available, maximum: c.maximum ?? null, unit: c.unit, description: c.description ?? null, updated: c.updated })),
-    ),
-  );
+  await insertChildRows(db, fresh);
   const termNames = new Map((await db.selectFrom('directory_taxonomy_terms').select(['id', 'name']).execute()).map((t) => [t.id, t.name]));
   await writeSearchDocuments(
     db,
@@ -587,252 +714,214 @@ export async function insertServiceRecordsBulk(db: Db, records: readonly Service
   return fresh.length;
 }
 
+/** The directory's tables a bulk load writes and searches and pages read, for vacuuming after a bulk load. */
+const BULK_LOADED_TABLES = [
+  'directory_organisations',
+  'directory_services',
+  'directory_locations',
+  'directory_service_at_locations',
+  'directory_schedules',
+  'directory_opening_slots',
+  'directory_contacts',
+  'directory_phones',
+  'directory_languages',
+  'directory_service_areas',
+  'directory_service_taxonomy_terms',
+  'directory_service_capacity',
+] as const;
+
+// After many services were written at once (the scale seed, a large import), so searches run as
+// they would on a directory grown a service at a time.
+
+/** Merges the full-text index (run in a unit of work). */
+export async function optimizeSearchIndex(tx: Db): Promise<void> {
+  await optimizeFulltextIndex(tx, SERVICES_FULLTEXT);
+}
+
+/**
+ * PostgreSQL: vacuums and analyses the directory's tables (without fresh statistics, a look-up of 20
+ * services' phones may scan every phone). Outside any transaction: pass the writer itself.
+ */
+export async function vacuumDirectoryTables(db: Db): Promise<void> {
+  await vacuumAnalyze(db, BULK_LOADED_TABLES);
+}
+
 // ---- services: read --------------------------------------------------------------------------
 
-/** Loads whole services by id, in the order asked (missing ids are left out). */
-export async function loadServiceRecords(db: Db, ids: readonly string[]): Promise<ServiceRecord[]> {
+/** In the order of `ids` (duplicates and missing ids left out). */
+function inOrder<T extends { id: string }>(ids: readonly string[], items: readonly T[]): T[] {
+  const byId = new Map(items.map((x) => [x.id, x]));
+  return [...new Set(ids)].flatMap((id) => byId.get(id) ?? []);
+}
+
+/** Rows of one child table for the given services, grouped by service. */
+function groupByService<T extends { service_id: string }>(rows: readonly T[]): (serviceId: string) => T[] {
+  const m = new Map<string, T[]>();
+  for (const r of rows) {
+    const list = m.get(r.service_id);
+    if (list) list.push(r);
+    else m.set(r.service_id, [r]);
+  }
+  return (id) => m.get(id) ?? [];
+}
+
+/**
+ * The one-to-one part of services (their own fields and their organisation), by id, in the order
+ * asked: one query whatever the number of ids. What a page of services in brief needs (ORUK
+ * `/services`), without the children `loadServiceRecords` reads.
+ */
+export async function loadServiceFields(db: Db, ids: readonly string[]): Promise<ServiceFields[]> {
   if (ids.length === 0) return [];
-  const list = [...new Set(ids)];
-  const services = await db
-    .selectFrom('directory_services')
-    .select([
-      'id',
-      'organisation_id',
-      'name',
-      'alternate_name',
-      'description',
-      'url',
-      'email',
-      'status',
-      'interpretation_services',
-      'application_process',
-      'fees_description',
-      'wait_time',
-      'accreditations',
-      'eligibility_description',
-      'minimum_age',
-      'maximum_age',
-      'alert',
-      'assured_date',
-      'assurer_email',
-      'last_modified',
-      'access_self_referral',
-      'access_front_door',
-      'access_professional',
-      'access_mutual',
-      'accepting_new_referrals',
-      'bank_holidays',
-      'cost_options',
-      'funding',
-    ])
-    .where('id', 'in', list)
+  const rows = await db
+    .selectFrom('directory_services as s')
+    .innerJoin('directory_organisations as o', 'o.id', 's.organisation_id')
+    .select(SERVICE_COLUMNS.map((c) => `s.${c}` as const))
+    .select(ORGANISATION_COLUMNS.map((c) => `o.${c} as org_${c}` as const))
+    .where('s.id', 'in', [...new Set(ids)])
     .execute();
-  if (services.length === 0) return [];
-  const orgIds = [...new Set(services.map((s) => s.organisation_id))];
-  const [orgs, sals, schedules, contacts, phones, languages, areas, links, capacity] = await Promise.all([
-    db
-      .selectFrom('directory_organisations')
-      .select(['id', 'name', 'description', 'email', 'website', 'logo', 'uri', 'parent_organisation_id', 'identifiers', 'platform_organisation_id'])
-      .where('id', 'in', orgIds)
-      .execute(),
-    db
-      .selectFrom('directory_service_at_locations as sal')
-      .innerJoin('directory_locations as l', 'l.id', 'sal.location_id')
-      .select([
-        'sal.id as sal_id',
-        'sal.service_id',
-        'sal.description as sal_description',
-        'l.id',
-        'l.location_type',
-        'l.name',
-        'l.alternate_name',
-        'l.description',
-        'l.transportation',
-        'l.latitude',
-        'l.longitude',
-        'l.external_identifier',
-        'l.external_identifier_type',
-        'l.addresses',
-        'l.accessibility',
-      ])
-      .where('sal.service_id', 'in', list)
-      .orderBy('sal.id')
-      .execute(),
-    db
-      .selectFrom('directory_schedules')
-      .select([
-        'id',
-        'service_id',
-        'service_at_location_id',
-        'freq',
-        'interval',
-        'byday',
-        'bymonthday',
-        'dtstart',
-        'valid_from',
-        'valid_to',
-        'opens_at',
-        'closes_at',
-        'description',
-        'attending_type',
-        'notes',
-        'schedule_link',
-      ])
-      .where('service_id', 'in', list)
-      .orderBy('position')
-      .execute(),
-    db.selectFrom('directory_contacts').select(['id', 'service_id', 'name', 'title', 'department', 'email']).where('service_id', 'in', list).orderBy('position').execute(),
-    db
-      .selectFrom('directory_phones')
-      .select(['id', 'service_id', 'contact_id', 'number', 'extension', 'type', 'description', 'languages'])
-      .where('service_id', 'in', list)
-      .orderBy('position')
-      .execute(),
-    db.selectFrom('directory_languages').select(['id', 'service_id', 'name', 'code', 'note']).where('service_id', 'in', list).orderBy('position').execute(),
-    db
-      .selectFrom('directory_service_areas')
-      .select(['id', 'service_id', 'name', 'description', 'extent', 'extent_type', 'uri'])
-      .where('service_id', 'in', list)
-      .orderBy('position')
-      .execute(),
-    db
-      .selectFrom('directory_service_taxonomy_terms')
-      .select(['id', 'service_id', 'taxonomy_term_id', 'link_type'])
-      .where('service_id', 'in', list)
-      .orderBy('position')
-      .execute(),
-    db
-      .selectFrom('directory_service_capacity')
-      .select(['id', 'service_id', 'available', 'maximum', 'unit', 'description', 'updated'])
-      .where('service_id', 'in', list)
-      .orderBy('id')
-      .execute(),
-  ]);
-  const terms = new Map((await listTaxonomyTerms(db, { ids: [...new Set(links.map((l) => l.taxonomy_term_id))] })).map((t) => [t.id, t]));
-  const orgById = new Map(orgs.map((o) => [o.id, o]));
-  const by = <T extends { service_id: string }>(rows: T[]) => {
-    const m = new Map<string, T[]>();
-    for (const r of rows) m.set(r.service_id, [...(m.get(r.service_id) ?? []), r]);
-    return (id: string) => m.get(id) ?? [];
-  };
-  const salOf = by(sals);
-  const schedulesOf = by(schedules);
-  const contactsOf = by(contacts);
-  const phonesOf = by(phones);
-  const languagesOf = by(languages);
-  const areasOf = by(areas);
-  const linksOf = by(links);
-  const capacityOf = by(capacity);
-  const phone = (p: (typeof phones)[number]) => ({
-    id: p.id,
-    number: p.number,
-    extension: p.extension,
-    type: p.type,
-    description: p.description,
-    languages: parseJson<string[]>(p.languages) ?? [],
+  const fields = rows.map((r) => {
+    const byName = r as unknown as Record<string, unknown>;
+    const organisation = organisationFromRow(Object.fromEntries(ORGANISATION_COLUMNS.map((c) => [c, byName[`org_${c}`]])) as OrganisationRow);
+    return serviceFieldsFromRow(r, organisation);
   });
-  const records = services.map((s): ServiceRecord => {
-    const o = orgById.get(s.organisation_id)!;
-    const access: AccessRoute[] = [];
-    if (s.access_self_referral) access.push('self-referral');
-    if (s.access_front_door) access.push('via-front-door');
-    if (s.access_professional) access.push('professional-referral');
-    if (s.access_mutual) access.push('mutual-referral');
-    const servicePhones = phonesOf(s.id);
+  return inOrder(ids, fields);
+}
+
+// Each kind of child row, for many services in one query, grouped by service.
+
+async function locationsOf(db: Db, list: readonly string[]) {
+  const rows = await db
+    .selectFrom('directory_service_at_locations as sal')
+    .innerJoin('directory_locations as l', 'l.id', 'sal.location_id')
+    .select(['sal.id as sal_id', 'sal.service_id', 'sal.description as sal_description'])
+    .select(LOCATION_COLUMNS.map((c) => `l.${c}` as const))
+    .where('sal.service_id', 'in', list)
+    .orderBy('sal.id')
+    .execute();
+  const of = groupByService(rows);
+  return (id: string): ServiceRecord['serviceAtLocations'] => of(id).map((l) => ({ id: l.sal_id, description: l.sal_description, location: locationFromRow(l) }));
+}
+
+async function schedulesOf(db: Db, list: readonly string[]) {
+  const of = groupByService(await db.selectFrom('directory_schedules').select(SCHEDULE_COLUMNS).where('service_id', 'in', list).orderBy('position').execute());
+  return (id: string): Schedule[] => of(id).map(scheduleFromRow);
+}
+
+/** A service's own phones, and its contacts with theirs. */
+async function phonesAndContactsOf(db: Db, list: readonly string[]) {
+  const [contacts, phones] = await Promise.all([
+    db.selectFrom('directory_contacts').select(['id', 'service_id', 'name', 'title', 'department', 'email']).where('service_id', 'in', list).orderBy('position').execute(),
+    db.selectFrom('directory_phones').select(PHONE_COLUMNS).where('service_id', 'in', list).orderBy('position').execute(),
+  ]);
+  const contactsOf = groupByService(contacts);
+  const phonesOf = groupByService(phones);
+  return (id: string): Pick<ServiceRecord, 'phones' | 'contacts'> => {
+    const servicePhones = phonesOf(id);
     return {
-      id: s.id,
-      organisation: {
-        id: o.id,
-        name: o.name,
-        description: o.description,
-        email: o.email,
-        website: o.website,
-        logo: o.logo,
-        uri: o.uri,
-        parentOrganisationId: o.parent_organisation_id,
-        identifiers: parseJson(o.identifiers) ?? [],
-        platformOrganisationId: o.platform_organisation_id,
-      },
-      name: s.name,
-      alternateName: s.alternate_name,
-      description: s.description,
-      url: s.url,
-      email: s.email,
-      status: s.status as ServiceStatus,
-      interpretationServices: s.interpretation_services,
-      applicationProcess: s.application_process,
-      feesDescription: s.fees_description,
-      waitTime: s.wait_time,
-      accreditations: s.accreditations,
-      eligibilityDescription: s.eligibility_description,
-      minimumAge: s.minimum_age,
-      maximumAge: s.maximum_age,
-      alert: s.alert,
-      assuredDate: s.assured_date,
-      assurerEmail: s.assurer_email,
-      lastModified: s.last_modified,
-      howToAccess: access,
-      acceptingNewReferrals: s.accepting_new_referrals === 1,
-      bankHolidays: s.bank_holidays as BankHolidayRule,
-      schedules: schedulesOf(s.id).map((x) => ({
-        id: x.id,
-        freq: x.freq as ServiceRecord['schedules'][number]['freq'],
-        interval: x.interval,
-        byday: x.byday,
-        bymonthday: x.bymonthday,
-        dtstart: x.dtstart,
-        validFrom: x.valid_from,
-        validTo: x.valid_to,
-        opensAt: x.opens_at,
-        closesAt: x.closes_at,
-        description: x.description,
-        attendingType: x.attending_type,
-        notes: x.notes,
-        scheduleLink: x.schedule_link,
-        serviceAtLocationId: x.service_at_location_id,
-      })),
-      serviceAtLocations: salOf(s.id).map((l) => ({
-        id: l.sal_id,
-        description: l.sal_description,
-        location: {
-          id: l.id,
-          locationType: l.location_type as Location['locationType'],
-          name: l.name,
-          alternateName: l.alternate_name,
-          description: l.description,
-          transportation: l.transportation,
-          latitude: l.latitude,
-          longitude: l.longitude,
-          externalIdentifier: l.external_identifier,
-          externalIdentifierType: l.external_identifier_type,
-          addresses: parseJson(l.addresses) ?? [],
-          accessibility: parseJson(l.accessibility) ?? [],
-        },
-      })),
-      phones: servicePhones.filter((p) => p.contact_id == null).map(phone),
-      contacts: contactsOf(s.id).map(
+      phones: servicePhones.filter((p) => p.contact_id == null).map(phoneFromRow),
+      contacts: contactsOf(id).map(
         (c): Contact => ({
           id: c.id,
           name: c.name,
           title: c.title,
           department: c.department,
           email: c.email,
-          phones: servicePhones.filter((p) => p.contact_id === c.id).map(phone),
+          phones: servicePhones.filter((p) => p.contact_id === c.id).map(phoneFromRow),
         }),
       ),
-      languages: languagesOf(s.id).map((l) => ({ id: l.id, name: l.name, code: l.code, note: l.note })),
-      serviceAreas: areasOf(s.id).map((a) => ({ id: a.id, name: a.name, description: a.description, extent: a.extent, extentType: a.extent_type, uri: a.uri })),
-      costOptions: parseJson(s.cost_options) ?? [],
-      funding: parseJson(s.funding) ?? [],
-      attributes: linksOf(s.id).map((l) => {
-        const term = terms.get(l.taxonomy_term_id);
-        return { id: l.id, taxonomyTermId: l.taxonomy_term_id, linkType: l.link_type, ...(term ? { taxonomyTerm: term } : {}) };
-      }),
-      capacity: capacityOf(s.id).map((c) => ({ id: c.id, available: c.available, maximum: c.maximum, unit: c.unit, description: c.description, updated: c.updated })),
     };
-  });
-  const order = new Map(list.map((id, i) => [id, i]));
-  return records.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  };
+}
+
+async function capacityOf(db: Db, list: readonly string[]) {
+  const of = groupByService(
+    await db
+      .selectFrom('directory_service_capacity')
+      .select(['id', 'service_id', 'available', 'maximum', 'unit', 'description', 'updated'])
+      .where('service_id', 'in', list)
+      .orderBy('id')
+      .execute(),
+  );
+  return (id: string): ServiceRecord['capacity'] =>
+    of(id).map((c) => ({ id: c.id, available: c.available, maximum: c.maximum, unit: c.unit, description: c.description, updated: c.updated }));
+}
+
+async function languagesOf(db: Db, list: readonly string[]) {
+  const of = groupByService(await db.selectFrom('directory_languages').select(['id', 'service_id', 'name', 'code', 'note']).where('service_id', 'in', list).orderBy('position').execute());
+  return (id: string): ServiceRecord['languages'] => of(id).map((l) => ({ id: l.id, name: l.name, code: l.code, note: l.note }));
+}
+
+async function serviceAreasOf(db: Db, list: readonly string[]) {
+  const of = groupByService(
+    await db
+      .selectFrom('directory_service_areas')
+      .select(['id', 'service_id', 'name', 'description', 'extent', 'extent_type', 'uri'])
+      .where('service_id', 'in', list)
+      .orderBy('position')
+      .execute(),
+  );
+  return (id: string): ServiceRecord['serviceAreas'] =>
+    of(id).map((a) => ({ id: a.id, name: a.name, description: a.description, extent: a.extent, extentType: a.extent_type, uri: a.uri }));
+}
+
+/** The needs and other taxonomy terms a service is linked to, each with its full term. */
+async function attributesOf(db: Db, list: readonly string[]) {
+  const links = await db
+    .selectFrom('directory_service_taxonomy_terms')
+    .select(['id', 'service_id', 'taxonomy_term_id', 'link_type'])
+    .where('service_id', 'in', list)
+    .orderBy('position')
+    .execute();
+  const terms = new Map((await listTaxonomyTerms(db, { ids: [...new Set(links.map((l) => l.taxonomy_term_id))] })).map((t) => [t.id, t]));
+  const of = groupByService(links);
+  return (id: string): ServiceRecord['attributes'] =>
+    of(id).map((l) => {
+      const term = terms.get(l.taxonomy_term_id);
+      return { id: l.id, taxonomyTermId: l.taxonomy_term_id, linkType: l.link_type, ...(term ? { taxonomyTerm: term } : {}) };
+    });
+}
+
+/**
+ * What a result in a list of services shows (a search result, a "need help now" card): the
+ * service's own fields, its places, hours, phones and contacts, and capacity, by id, in the order
+ * asked. A fixed number of queries whatever the number of ids; fewer than a whole record needs.
+ */
+export async function loadServiceListings(db: Db, ids: readonly string[]): Promise<ServiceListing[]> {
+  const services = await loadServiceFields(db, ids);
+  if (services.length === 0) return [];
+  const list = services.map((s) => s.id);
+  const [locations, schedules, phones, capacity] = await Promise.all([locationsOf(db, list), schedulesOf(db, list), phonesAndContactsOf(db, list), capacityOf(db, list)]);
+  return services.map((s) => ({ ...s, serviceAtLocations: locations(s.id), schedules: schedules(s.id), ...phones(s.id), capacity: capacity(s.id) }));
+}
+
+/**
+ * Loads whole services by id, in the order asked (missing ids are left out): a fixed number of
+ * queries (the services with their organisations, then one or two per kind of child), whatever the
+ * number of ids.
+ */
+export async function loadServiceRecords(db: Db, ids: readonly string[]): Promise<ServiceRecord[]> {
+  const services = await loadServiceFields(db, ids);
+  if (services.length === 0) return [];
+  const list = services.map((s) => s.id);
+  const [locations, schedules, phones, capacity, languages, areas, attributes] = await Promise.all([
+    locationsOf(db, list),
+    schedulesOf(db, list),
+    phonesAndContactsOf(db, list),
+    capacityOf(db, list),
+    languagesOf(db, list),
+    serviceAreasOf(db, list),
+    attributesOf(db, list),
+  ]);
+  return services.map((s) => ({
+    ...s,
+    schedules: schedules(s.id),
+    serviceAtLocations: locations(s.id),
+    ...phones(s.id),
+    languages: languages(s.id),
+    serviceAreas: areas(s.id),
+    attributes: attributes(s.id),
+    capacity: capacity(s.id),
+  }));
 }
 
 export async function loadServiceRecord(db: Db, id: string): Promise<ServiceRecord | null> {
@@ -857,6 +946,11 @@ export async function serviceHistory(db: Db, serviceId: string) {
     .where('service_id', '=', serviceId)
     .orderBy('version', 'desc')
     .execute();
+}
+
+/** Whether a service with this id is stored (any status). */
+export async function serviceExists(db: Db, id: string): Promise<boolean> {
+  return (await db.selectFrom('directory_services').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
 }
 
 export async function countServices(db: Db): Promise<number> {
@@ -983,8 +1077,21 @@ export interface SearchHit {
 }
 
 const EARTH_RADIUS_KM = 6371.0088;
-/** The most text matches ranked by relevance (see searchServices). */
-export const RANK_LIMIT = 5000;
+/**
+ * How far a search counts its matches. Counting every match of a common word among 100,000 services
+ * costs more than the number tells a person, so past this a search says "more than 1,000".
+ */
+export const COUNT_LIMIT = 1000;
+/** The most text matches ranked by relevance (scoring is per match); past it the order is by name. */
+export const RANK_LIMIT = COUNT_LIMIT;
+
+export interface SearchResult {
+  /** How many services match, or null when more than COUNT_LIMIT do. */
+  total: number | null;
+  /** Whether any match lies past this page. */
+  more: boolean;
+  hits: SearchHit[];
+}
 
 /** Great-circle distance (haversine), in kilometres. */
 export function distanceKm(lat1: number, lng1: number, lat2: number, lng2: number): number {
@@ -1092,56 +1199,66 @@ export async function complexHoursCandidates(db: Db, q: Omit<ServiceSearch, 'ope
   ).map((r) => r.id);
   if (ids.length === 0) return [];
   const [schedules, rules] = await Promise.all([
-    db
-      .selectFrom('directory_schedules')
-      .select(['service_id', 'id', 'freq', 'interval', 'byday', 'bymonthday', 'dtstart', 'valid_from', 'valid_to', 'opens_at', 'closes_at'])
-      .where('service_id', 'in', ids)
-      .execute(),
+    db.selectFrom('directory_schedules').select(SCHEDULE_COLUMNS).where('service_id', 'in', ids).orderBy('position').execute(),
     db.selectFrom('directory_services').select(['id', 'bank_holidays']).where('id', 'in', ids).execute(),
   ]);
-  return rules.map((r) => ({
-    id: r.id,
-    bankHolidays: r.bank_holidays as BankHolidayRule,
-    schedules: schedules
-      .filter((s) => s.service_id === r.id)
-      .map((s) => ({
-        id: s.id,
-        freq: s.freq as ServiceRecord['schedules'][number]['freq'],
-        interval: s.interval,
-        byday: s.byday,
-        bymonthday: s.bymonthday,
-        dtstart: s.dtstart,
-        validFrom: s.valid_from,
-        validTo: s.valid_to,
-        opensAt: s.opens_at,
-        closesAt: s.closes_at,
-      })),
-  }));
+  const scheduleRowsOf = groupByService(schedules);
+  return rules.map((r) => ({ id: r.id, bankHolidays: r.bank_holidays as BankHolidayRule, schedules: scheduleRowsOf(r.id).map(scheduleFromRow) }));
+}
+
+type ServicesQuery = SelectQueryBuilder<DB, 'directory_services', object>;
+
+/** How many services a query finds, counting no further than `limit + 1`: `null` means more than `limit`. */
+async function countUpTo(db: Db, query: ServicesQuery, limit: number): Promise<number | null> {
+  const row = await db
+    .selectFrom(query.select('directory_services.id').limit(limit + 1).as('found'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const n = Number(row.n);
+  return n > limit ? null : n;
+}
+
+/** Of the given services, those whose words match (checked row by row: the caller has narrowed them). */
+async function matchingText(db: Db, q: ServiceSearch, ids: readonly string[]): Promise<Set<string>> {
+  const match = q.text ? textMatches(dialectOf(db), SERVICES_FULLTEXT, q.text, { perRow: true, anyWord: q.anyWord }) : null;
+  if (!match) return new Set(ids);
+  const out = new Set<string>();
+  const CHUNK = 500;
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const rows = await db.selectFrom('directory_services').select('id').where('id', 'in', ids.slice(i, i + CHUNK)).where(match).execute();
+    for (const r of rows) out.add(r.id);
+  }
+  return out;
 }
 
 /**
  * Searches services: narrows by every filter in SQL (need, place box, hours, age, language, cost,
  * access, text match), then orders: nearest first (exact great-circle distance, computed on the
  * narrowed rows) when near a place; else by text rank when there is text; else by name.
+ * Counts go no further than COUNT_LIMIT (`total: null` past it); `more` says whether a next page exists.
  */
-export async function searchServices(db: Db, q: ServiceSearch): Promise<{ total: number; hits: SearchHit[] }> {
+export async function searchServices(db: Db, q: ServiceSearch): Promise<SearchResult> {
   const kind = dialectOf(db);
-  const where = narrowing(db, q);
+  const limit = Math.min(q.limit, Number.MAX_SAFE_INTEGER - 1);
   if (q.near) {
-    const placeWhere = narrowing(db, q, true);
     const { latitude, longitude, radiusKm } = q.near;
     const box = boundingBox(latitude, longitude, radiusKm);
+    // The place box first (an index range on latitude and longitude), with the other filters. On
+    // PostgreSQL the words are one more condition on the service row read anyway. On SQLite each
+    // full-text check is a look-up in the FTS5 index (15 µs), so the words are checked afterwards, for
+    // the services within the radius that every cheaper filter (hours, needs, access) kept.
+    const wordsApart = kind === 'sqlite' && q.text !== undefined;
     const pairs = await db
-      .selectFrom('directory_services')
-      .innerJoin('directory_service_at_locations as sal', 'sal.service_id', 'directory_services.id')
-      .innerJoin('directory_locations as loc', 'loc.id', 'sal.location_id')
+      .selectFrom('directory_locations as loc')
+      .innerJoin('directory_service_at_locations as sal', 'sal.location_id', 'loc.id')
+      .innerJoin('directory_services', 'directory_services.id', 'sal.service_id')
       .select(['directory_services.id', 'directory_services.name', 'loc.latitude', 'loc.longitude'])
-      .where('loc.location_type', '=', 'physical')
       .where('loc.latitude', '>=', box.minLat)
       .where('loc.latitude', '<=', box.maxLat)
       .where('loc.longitude', '>=', box.minLng)
       .where('loc.longitude', '<=', box.maxLng)
-      .where(placeWhere)
+      .where('loc.location_type', '=', 'physical')
+      .where(narrowing(db, wordsApart ? { ...q, text: undefined } : q))
       .execute();
     const best = new Map<string, { id: string; name: string; d: number }>();
     for (const p of pairs) {
@@ -1150,46 +1267,89 @@ export async function searchServices(db: Db, q: ServiceSearch): Promise<{ total:
       const seen = best.get(p.id);
       if (!seen || d < seen.d) best.set(p.id, { id: p.id, name: p.name, d });
     }
-    const located = [...best.values()].sort((a, b) => a.d - b.d || a.name.localeCompare(b.name) || (a.id < b.id ? -1 : 1));
-    const hits: SearchHit[] = located.slice(q.offset, q.offset + q.limit).map((x) => ({ id: x.id, distanceKm: x.d }));
-    let total = located.length;
+    const words = wordsApart ? await matchingText(db, q, [...best.keys()]) : null;
+    const located = [...best.values()]
+      .filter((x) => !words || words.has(x.id))
+      .sort((a, b) => a.d - b.d || a.name.localeCompare(b.name) || (a.id < b.id ? -1 : 1));
+    const hits: SearchHit[] = located.slice(q.offset, q.offset + limit).map((x) => ({ id: x.id, distanceKm: x.d }));
+    let total: number | null = located.length;
     if (q.includeRemote) {
-      const remote = db.selectFrom('directory_services').where('directory_services.located', '=', 0).where(placeWhere);
-      const remoteTotal = Number((await remote.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-      total += remoteTotal;
-      const want = q.limit - hits.length;
-      if (want > 0 && remoteTotal > 0) {
+      // Services with no place (phone, online) are few: each is checked on its own row, words included.
+      const remote = db.selectFrom('directory_services').where('directory_services.located', '=', 0).where(narrowing(db, q, true));
+      const remoteTotal = await countUpTo(db, remote, COUNT_LIMIT);
+      total = remoteTotal === null ? null : total + remoteTotal;
+      const want = limit - hits.length;
+      if (want > 0 && remoteTotal !== 0) {
         const skip = Math.max(0, q.offset - located.length);
         const rows = await remote.select(['directory_services.id']).orderBy('directory_services.name').orderBy('directory_services.id').limit(want).offset(skip).execute();
         hits.push(...rows.map((r) => ({ id: r.id, distanceKm: null })));
       }
     }
-    return { total, hits };
+    if (total !== null && total > COUNT_LIMIT) total = null;
+    return { total, more: total === null || q.offset + hits.length < total, hits };
   }
 
-  const base = db.selectFrom('directory_services').where(where);
-  const count = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  let page = base.select(['directory_services.id']);
+  const base: ServicesQuery = db.selectFrom('directory_services').where(narrowing(db, q));
   // Rank only a narrowed set: past RANK_LIMIT matches (a common word and no other filter) the score of
   // every match would cost more than it tells, so the order falls back to the name.
-  const rank = q.text && Number(count.n) <= RANK_LIMIT ? textRank(kind, SERVICES_FULLTEXT, q.text, { anyWord: q.anyWord }) : null;
+  const counted = q.text ? await countUpTo(db, base, RANK_LIMIT) : undefined;
+  const rank = q.text && counted != null ? textRank(kind, SERVICES_FULLTEXT, q.text, { anyWord: q.anyWord }) : null;
+  let page = base.select(['directory_services.id']);
   if (rank) page = page.orderBy(rank);
-  const rows = await page.orderBy('directory_services.name').orderBy('directory_services.id').limit(q.limit).offset(q.offset).execute();
-  return { total: Number(count.n), hits: rows.map((r) => ({ id: r.id, distanceKm: null })) };
+  const rows = await page
+    .orderBy('directory_services.name')
+    .orderBy('directory_services.id')
+    .limit(limit + 1)
+    .offset(q.offset)
+    .execute();
+  const more = rows.length > limit;
+  const hits = rows.slice(0, limit).map((r) => ({ id: r.id, distanceKm: null }));
+  let total: number | null;
+  if (counted !== undefined) total = counted;
+  // The last page tells the total without counting.
+  else if (!more && (hits.length > 0 || q.offset === 0)) total = q.offset + hits.length > COUNT_LIMIT ? null : q.offset + hits.length;
+  else total = await countUpTo(db, base, COUNT_LIMIT);
+  return { total, more, hits };
 }
 
-/** Languages services speak, for the search form's list. */
+/**
+ * Languages services speak, for the search form's list: each code once, with its first name. Read
+ * by skipping through the (code, name) index from one code to the next (a recursive query), so the
+ * cost grows with the number of languages, not of services: grouping 100,000 services' language rows
+ * took 100 ms a search.
+ */
 export async function spokenLanguages(db: Db): Promise<{ code: string; name: string }[]> {
   const rows = await db
-    .selectFrom('directory_languages')
-    .select(['code', 'name'])
-    .where('code', 'is not', null)
-    .groupBy(['code', 'name'])
-    .orderBy('name')
+    .withRecursive('spoken(code)', (qc) =>
+      qc
+        .selectNoFrom((eb) =>
+          eb.selectFrom('directory_languages as l').select('l.code').where('l.code', 'is not', null).orderBy('l.code').limit(1).as('code'),
+        )
+        .unionAll((qu) =>
+          qu
+            .selectFrom('spoken')
+            .select((eb) =>
+              eb
+                .selectFrom('directory_languages as l')
+                .select('l.code')
+                .whereRef('l.code', '>', 'spoken.code')
+                .orderBy('l.code')
+                .limit(1)
+                .as('code'),
+            )
+            .where('spoken.code', 'is not', null),
+        ),
+    )
+    .selectFrom('spoken')
+    .select((eb) => [
+      'spoken.code',
+      eb.selectFrom('directory_languages as l').select('l.name').whereRef('l.code', '=', 'spoken.code').orderBy('l.name').limit(1).as('name'),
+    ])
+    .where('spoken.code', 'is not', null)
     .execute();
-  const seen = new Map<string, string>();
-  for (const r of rows) if (r.code && !seen.has(r.code)) seen.set(r.code, r.name);
-  return [...seen].map(([code, name]) => ({ code, name })).sort((a, b) => a.name.localeCompare(b.name));
+  return rows
+    .flatMap((r) => (r.code && r.name ? [{ code: r.code, name: r.name }] : []))
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 // ---- provider admin ---------------------------------------------------------------------------

@@ -28,6 +28,10 @@ function openSqliteConnection(file: string, role: 'writer' | 'reader'): SQLite.D
   conn.pragma('synchronous = FULL');
   conn.pragma('foreign_keys = ON');
   conn.pragma('busy_timeout = 5000');
+  // Read pages through a memory map rather than a read() call each: a search over the directory's
+  // 100,000 services touches thousands of pages, and mapping halved its time (bench/README.md).
+  // Writes still go through the WAL; only reading changes.
+  conn.pragma('mmap_size = 1073741824');
   if (role === 'reader') conn.pragma('query_only = ON');
   const got = {
     journal_mode: conn.pragma('journal_mode', { simple: true }),

@@ -97,6 +97,20 @@ export async function writeSearchDocuments(db: AnyDb, spec: FulltextSpec, docs: 
   }
 }
 
+/**
+ * After a bulk load, merges the index so a search reads one structure. SQLite: FTS5 keeps each batch
+ * of documents as a segment and a search looks in every segment; 100,000 documents written 200 at a
+ * time left dozens, and checking one row's match cost 55 µs instead of 14. PostgreSQL: the GIN index's
+ * pending list is merged into the index (gin_clean_pending_list), so searches do not scan it.
+ */
+export async function optimizeFulltextIndex(db: AnyDb, spec: FulltextSpec): Promise<void> {
+  if (dialectOf(db) === 'postgres') {
+    await sql`select gin_clean_pending_list(${`${spec.table}_${spec.vectorColumn}_gin`}::regclass)`.execute(db);
+    return;
+  }
+  await sql`insert into ${sql.table(spec.ftsTable)} (${sql.id(spec.ftsTable)}) values ('optimize')`.execute(db);
+}
+
 /** Removes search documents (SQLite keys; on PostgreSQL the column goes with the row). */
 export async function deleteSearchDocuments(db: AnyDb, spec: FulltextSpec, keys: readonly number[]): Promise<void> {
   if (dialectOf(db) === 'postgres' || keys.length === 0) return;
