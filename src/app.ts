@@ -19,6 +19,8 @@ import directory from './modules/directory/index.ts';
 import orukApi from './modules/directory/oruk-routes.ts';
 import frontDoor from './modules/front-door/index.ts';
 import people from './modules/people/index.ts';
+import care from './modules/care/index.ts';
+import crisis from './modules/crisis/index.ts';
 
 export interface BuildOptions {
   /** Secret for signing cookies; random per process when not given (development and tests). */
@@ -54,6 +56,8 @@ export async function buildApp(platform: Platform, options: BuildOptions = {}) {
   await app.register(orukApi, { platform });
   await app.register(frontDoor, { platform });
   await app.register(people, { platform });
+  await app.register(care, { platform });
+  await app.register(crisis, { platform });
 
   return app;
 }

@@ -131,6 +131,40 @@ export interface BreakGlassGrantsTable {
   review_note: string | null;
 }
 
+// ---- care coordination (issue 5) -------------------------------------------------------------
+
+export interface TasksTable {
+  id: string;
+  /** The team the task belongs to. */
+  team_id: string;
+  /** Who does it; null: the team's (anyone in it may take it). */
+  assignee_id: string | null;
+  /** Who it is about, if anyone. */
+  person_id: string | null;
+  title: string;
+  detail: string | null;
+  due_at: string | null;
+  status: 'open' | 'done' | 'cancelled';
+  /** The module that made it: 'care', 'crisis', 'people'. */
+  source: string;
+  /** What made it, within the module: 'plan-action', 'meeting-follow-up', 'note-confirmation', 'crisis-follow-up'. */
+  source_kind: string;
+  /** The row that made it (the plan, the meeting, the note, the episode). */
+  source_id: string | null;
+  created_by: string | null;
+  created_at: Generated<string>;
+  finished_by: string | null;
+  finished_at: string | null;
+  finish_note: string | null;
+  version: Generated<number>;
+}
+
+// (care coordination tables: add below this line, one interface per table)
+
+// ---- crisis and rapid response (issue 6) -------------------------------------------------------
+
+// (crisis tables: add below this line, one interface per table)
+
 // ---- front door --------------------------------------------------------------------------------
 
 export interface RequestsTable {
@@ -599,6 +633,9 @@ export interface DB {
   sessions: SessionsTable;
   sign_in_failures: SignInFailuresTable;
   sign_in_codes: SignInCodesTable;
+  // care coordination (issue 5)
+  tasks: TasksTable;
+  // crisis and rapid response (issue 6)
 }
 
 export type { Generated };

@@ -1,0 +1,2 @@
+// Every URL of the care coordination module.
+export const paths = {} as const;

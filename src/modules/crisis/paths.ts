@@ -1,0 +1,2 @@
+// Every URL of the crisis module.
+export const paths = {} as const;
