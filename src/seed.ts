@@ -14,11 +14,15 @@ import type { ModuleSeed } from './platform/seed/module-seed.ts';
 import { type Clock, systemClock } from './platform/time/clock.ts';
 import { seed as directorySeed } from './modules/directory/index.ts';
 import { seed as peopleSeed } from './modules/people/index.ts';
+import { seed as careSeed } from './modules/care/index.ts';
+import { seed as crisisSeed } from './modules/crisis/index.ts';
 
 /** Each module's seed, run in this order after the platform's demo alliance. */
 export const MODULE_SEEDS: readonly ModuleSeed[] = [
   directorySeed,
   peopleSeed,
+  careSeed,
+  crisisSeed,
   // { name: 'directory', ... } — modules add one line each, e.g. `directorySeed,`
 ];
 

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../../platform/context.ts';
 
 export { createTask, finishTask, type NewTask, openTasksFor, type Task, taskById, tasksForPerson } from './tasks.ts';
+export { seed } from './seed.ts';
 export { paths as carePaths } from './paths.ts';
 
 export default async function care(app: FastifyInstance, opts: { platform: Platform }) {

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../../platform/context.ts';
 
+export { seed } from './seed.ts';
 export { paths as crisisPaths } from './paths.ts';
 
 export default async function crisis(app: FastifyInstance, opts: { platform: Platform }) {
