@@ -33,4 +33,25 @@ describe('the template environment', () => {
     }
     assert.ok(rendered > 200, `${rendered} fixtures rendered`);
   });
+
+  it('renders the same with macros imported once and kept (every fixture twice, in two orders)', () => {
+    const plain = new nunjucks.Environment(new nunjucks.FileSystemLoader(templatePaths), { autoescape: true });
+    const ours = configureEnvironment(new nunjucks.Environment(new nunjucks.FileSystemLoader(templatePaths), { autoescape: true }), testConfig());
+    const cases: { label: string; source: string; params: Record<string, unknown> }[] = [];
+    for (const name of fs.readdirSync(components)) {
+      const file = path.join(components, name, 'fixtures.json');
+      if (!fs.existsSync(file)) continue;
+      const { component, fixtures } = JSON.parse(fs.readFileSync(file, 'utf8')) as Fixtures;
+      const macro = /\{%-?\s*macro\s+(\w+)/.exec(fs.readFileSync(path.join(components, name, 'macro.njk'), 'utf8'))?.[1];
+      for (const fixture of fixtures) {
+        // Each macro imported through a template file, as pages do, so the import is of a cached template.
+        cases.push({ label: `${component}: ${fixture.name}`, source: `{% from "nhsuk/components/${component}/macro.njk" import ${macro} %}{{ ${macro}(params) }}`, params: fixture.context });
+      }
+    }
+    const expected = cases.map((c) => plain.renderString(c.source, { params: c.params }));
+    const compiled = cases.map((c) => nunjucks.compile(c.source, ours));
+    for (const order of [cases.map((_, i) => i), cases.map((_, i) => cases.length - 1 - i)]) {
+      for (const i of order) assert.equal(compiled[i]!.render({ params: cases[i]!.params }), expected[i], cases[i]!.label);
+    }
+  });
 });

@@ -20,8 +20,45 @@ export const templatePaths = [
   path.join(root, 'node_modules/nhsuk-frontend/dist'),
 ];
 
+type ExportedCallback = (err: Error | null, exported?: Record<string, unknown>) => void;
+interface TemplateInternals {
+  env: object;
+  getExported(ctx: unknown, parentFrame?: unknown, cb?: unknown): void;
+}
+const exportedOf = new WeakMap<object, Record<string, unknown>>();
+/** The environments whose templates keep their exported macros (ours; not another library's). */
+const cachingEnvironments = new WeakSet<object>();
+
+/**
+ * `{% from "x.njk" import m %}` without `with context` runs the whole of x.njk again at every render
+ * to collect its macros, and nhsuk-frontend's macros import four or five more each, so a form page
+ * re-ran dozens of templates a render. Those macros cannot depend on the importing page (no context
+ * is passed), so the macros a compiled template exports are kept with it and reused: the same
+ * functions, the same output (views.test.ts renders every kind of page twice and compares). A
+ * template reloaded in development is a new object, so nothing stale is kept.
+ */
+export function cacheContextFreeImports(env: nunjucks.Environment): void {
+  cachingEnvironments.add(env);
+  const proto = (nunjucks as unknown as { Template: { prototype: TemplateInternals & { __mutualCached?: true } } }).Template.prototype;
+  if (proto.__mutualCached) return;
+  const original = proto.getExported;
+  proto.getExported = function (this: TemplateInternals, ctx: unknown, parentFrame?: unknown, cb?: unknown) {
+    // Called with a context when the import says `with context`: that depends on the page, keep it as it is.
+    if (typeof ctx !== 'function' || !cachingEnvironments.has(this.env)) return original.call(this, ctx, parentFrame, cb);
+    const done = ctx as ExportedCallback;
+    const cached = exportedOf.get(this);
+    if (cached) return done(null, cached);
+    return original.call(this, (err: Error | null, exported?: Record<string, unknown>) => {
+      if (!err && exported) exportedOf.set(this, exported);
+      done(err, exported);
+    });
+  };
+  proto.__mutualCached = true;
+}
+
 /** Filters and globals every template has; applied to the environment @fastify/view creates. */
 export function configureEnvironment(env: nunjucks.Environment, config: Config): nunjucks.Environment {
+  cacheContextFreeImports(env);
   env.addFilter('date', formatDate);
   env.addFilter('dateTime', formatDateTime);
   env.addFilter('time', formatTime);
