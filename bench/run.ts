@@ -22,7 +22,7 @@ import type { Config } from '../src/config.ts';
 import { openDatabase } from '../src/platform/db/database.ts';
 import { createSchema, dropSchema } from '../src/platform/db/dialect/connect.ts';
 import { systemClock } from '../src/platform/time/clock.ts';
-import type { BenchContext, BenchRequest, Scenario } from './scenario.ts';
+import type { BenchContext, BenchRequest, CustomMeasurement, Scenario } from './scenario.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -51,6 +51,8 @@ interface Row {
   timeouts: number;
   statusCodes: Record<string, number>;
   note?: string;
+  /** What a scenario's own measurement measured (`measure`). */
+  about?: string;
 }
 
 function seconds(name: string, fallback: number | undefined, min: number, max: number): number | undefined {
@@ -164,7 +166,7 @@ async function loadScenarios(): Promise<Scenario<unknown>[]> {
   for (const f of files) {
     const mod = (await import(pathToFileURL(path.join(dir, f)).href)) as { default?: Scenario<unknown> };
     const s = mod.default;
-    if (!s || typeof s.requests !== 'function' || !s.name || !['insert', 'read', 'fts'].includes(s.baseline)) {
+    if (!s || (typeof s.requests !== 'function' && typeof s.measure !== 'function') || !s.name || !['insert', 'read', 'fts'].includes(s.baseline)) {
       throw new Error(`bench/scenarios/${f} must default-export a scenario({ name, connections, durationSeconds, baseline, requests }).`);
     }
     if (s.baseline === 'fts' && typeof s.baselineRequests !== 'function') {
@@ -254,6 +256,31 @@ function rowOf(
   };
 }
 
+/** The row of a scenario that measured on its own (`measure`): its latencies, no baseline, no ratio. */
+function customRow(engine: Engine, s: Scenario<unknown>, duration: number, m: CustomMeasurement): Row {
+  return {
+    engine,
+    name: s.name,
+    role: 'scenario',
+    baseline: s.baseline,
+    connections: s.connections,
+    durationSeconds: duration,
+    requests: m.latenciesMs.length,
+    reqPerSec: m.perSecond,
+    p50Ms: percentile(m.latenciesMs, 0.5),
+    p95Ms: percentile(m.latenciesMs, 0.95),
+    p99Ms: percentile(m.latenciesMs, 0.99),
+    ratio: null,
+    expectedStatus: 'own measurement',
+    unexpected: m.missing,
+    errors: m.errors,
+    timeouts: 0,
+    statusCodes: {},
+    about: m.note,
+    note: m.missing > 0 || m.errors > 0 ? `${m.missing} samples never arrived, ${m.errors} errors` : undefined,
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 
 interface EngineSetup {
@@ -312,6 +339,8 @@ async function runEngine(engine: Engine, scenarios: Scenario<unknown>[]): Promis
     const baselines = new Map<string, Row>();
     const wanted = new Map<string, { kind: Kind; connections: number; duration: number }>();
     for (const s of scenarios) {
+      // A scenario with a measurement of its own is compared with no baseline.
+      if (s.measure) continue;
       const duration = DURATION ?? s.durationSeconds;
       for (const kind of ['insert', 'read'] as const) {
         const key = `${kind}@${s.connections}`;
@@ -342,6 +371,12 @@ async function runEngine(engine: Engine, scenarios: Scenario<unknown>[]): Promis
         const duration = DURATION ?? s.durationSeconds;
         process.stdout.write(`  ${engine}: ${s.name} (${s.connections} connections, ${duration} s)… `);
         const state = s.setup ? await s.setup(ctx) : undefined;
+        if (s.measure) {
+          const row = customRow(engine, s, duration, await s.measure(ctx, state, { durationSeconds: duration }));
+          console.log(`${Math.round(row.reqPerSec)} per second${row.note ? `  ⚠ ${row.note}` : ''}`);
+          rows.push(row);
+          continue;
+        }
         if (s.baseline === 'fts' && s.baselineRequests) {
           const label = 'baseline: FTS match in a place box';
           const fts = await measure(baseline.origin, s.connections, duration, s.baselineRequests(ctx, state).map(toAutocannon));
@@ -351,7 +386,7 @@ async function runEngine(engine: Engine, scenarios: Scenario<unknown>[]): Promis
           baselines.set(`fts:${s.name}@${s.connections}`, row);
           rows.push(row);
         }
-        const requests = s.requests(ctx, state).map(toAutocannon);
+        const requests = (s.requests?.(ctx, state) ?? []).map(toAutocannon);
         const result = await measure(app.origin, s.connections, duration, requests);
         const row = rowOf(engine, s.name, 'scenario', s.baseline, s.connections, duration, result, s.expectStatus);
         const base = baselines.get(s.baseline === 'fts' ? `fts:${s.name}@${s.connections}` : `${s.baseline}@${s.connections}`);
@@ -388,7 +423,7 @@ function printTable(rows: Row[]): void {
     String(r.p95Ms),
     String(r.p99Ms),
     r.ratio === null ? '' : r.ratio.toFixed(2),
-    r.role === 'baseline' ? '' : r.baseline,
+    r.role === 'baseline' ? '' : r.about ? 'none' : r.baseline,
     r.requests === 0
       ? 'no answers'
       : r.unexpected > 0 || r.errors > 0 || r.timeouts > 0
@@ -424,6 +459,7 @@ async function main(): Promise<void> {
   console.log('');
   printTable(rows);
   console.log('\nratio = the scenario\'s req/s over its baseline\'s, same engine, same connections, same run (bench/README.md).');
+  for (const r of rows.filter((row) => row.about)) console.log(`${r.engine} ${r.name}: ${r.about}.`);
   for (const r of rows.filter((row) => row.note)) {
     console.log(`⚠ ${r.engine} ${r.name}: ${r.note}; its figures do not measure the hot path.`);
   }

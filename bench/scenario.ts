@@ -45,10 +45,29 @@ export interface Scenario<State = void> {
   expectStatus?: number;
   /** Runs once per engine before measuring (create users, data, a session). */
   setup?(ctx: BenchContext): Promise<State>;
-  /** The requests autocannon sends, in turn, over each connection. */
-  requests(ctx: BenchContext, state: State): BenchRequest[];
+  /** The requests autocannon sends, in turn, over each connection (not needed by a scenario that has `measure`). */
+  requests?(ctx: BenchContext, state: State): BenchRequest[];
+  /**
+   * A measurement of the scenario's own instead of autocannon's load, for what requests and answers
+   * cannot show (how fast an update reaches 200 open event streams). Not compared with a baseline.
+   */
+  measure?(ctx: BenchContext, state: State, options: { durationSeconds: number }): Promise<CustomMeasurement>;
   /** For `baseline: 'fts'`: the baseline server's requests (`GET /fts?q=&lat=&lng=&km=`), the same searches as `requests`. */
   baselineRequests?(ctx: BenchContext, state: State): BenchRequest[];
+}
+
+/** What a scenario's own measurement found. */
+export interface CustomMeasurement {
+  /** Each sample's latency in ms (say, each client's receipt of each update). */
+  latenciesMs: number[];
+  /** Samples per second over the measurement (the req/s column). */
+  perSecond: number;
+  /** Samples that never came (a client that missed an update): the row is then not "ok". */
+  missing: number;
+  /** Connections or requests that failed. */
+  errors: number;
+  /** A line printed under the table (what was measured, the worst case). */
+  note?: string;
 }
 
 /** Declares a scenario with its types checked: `export default scenario({ … })`. */

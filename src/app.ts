@@ -10,6 +10,7 @@ import type { Platform } from './platform/context.ts';
 import errorsPlugin from './platform/http/errors.ts';
 import securityPlugin, { randomSecret } from './platform/http/security.ts';
 import notifyPlugin from './platform/notify/plugin.ts';
+import realtimePlugin from './platform/realtime/plugin.ts';
 import health from './platform/observability/health.ts';
 import { loggerOptions } from './platform/observability/logging.ts';
 import metricsPlugin from './platform/observability/metrics.ts';
@@ -49,6 +50,7 @@ export async function buildApp(platform: Platform, options: BuildOptions = {}) {
   await app.register(notifyPlugin, { platform });
   await app.register(health, { platform });
   await app.register(adminOutbox, { platform });
+  await app.register(realtimePlugin, { platform });
 
   await app.register(home, { platform });
   await app.register(authRoutes, { platform });

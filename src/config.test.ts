@@ -19,6 +19,13 @@ describe('configuration from the environment', () => {
     assert.equal(config.database.kind, 'postgres');
   });
 
+  it('puts the tables in DATABASE_SCHEMA on PostgreSQL, and refuses it with SQLite or as a name that is not plain', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://mutual@db.internal:5432/mutual', DATABASE_SCHEMA: 'alliance_south' });
+    assert.deepEqual(config.database, { kind: 'postgres', url: 'postgres://mutual@db.internal:5432/mutual', schema: 'alliance_south' });
+    assert.throws(() => loadConfig({ DATABASE_SCHEMA: 'alliance_south' }), /DATABASE_SCHEMA: Set DATABASE_SCHEMA only with a PostgreSQL/);
+    assert.throws(() => loadConfig({ DATABASE_URL: 'postgres://db/mutual', DATABASE_SCHEMA: 'x; drop table users' }), /DATABASE_SCHEMA: Expected a schema name/);
+  });
+
   it('names every variable at fault and what is expected', () => {
     assert.throws(
       () => loadConfig({ PORT: 'eighty', SESSION_IDLE_MINUTES: '0', DATABASE_URL: 'mysql://x' }),

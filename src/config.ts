@@ -41,6 +41,11 @@ const envSchema = z.object({
     .refine((v) => v === undefined || v === '' || /^(postgres|postgresql):\/\//.test(v) || v.startsWith('sqlite:'), {
       message: 'Expected postgres://… or sqlite:<file path>',
     }),
+  /** PostgreSQL: the schema the tables live in (several alliances or environments in one database); default public. */
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'Expected a schema name: lower-case letters, digits and _, starting with a letter or _')
+    .optional(),
   SERVICE_NAME: z.string().min(1).max(60).default('Mutual'),
   ALLIANCE_NAME: z.string().min(1).max(120).default('South London Living Well Alliance'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -73,6 +78,7 @@ const envSchema = z.object({
   CRISIS_EMERGENCY_NUMBER: phone('999'),
   CRISIS_NHS111_NUMBER: phone('111'),
   CRISIS_SAMARITANS_NUMBER: phone('116 123'),
+  CRISIS_SHOUT_NUMBER: phone('85258'),
   CRISIS_LOCAL_LINE_NAME: z.string().max(80).optional(),
   CRISIS_LOCAL_LINE_NUMBER: phone('').optional(),
 });
@@ -103,6 +109,8 @@ export interface Config {
     emergency: string;
     nhs111: string;
     samaritans: string;
+    /** Shout's text line (text SHOUT to it), free, any time. */
+    shout: string;
     localLine?: { name: string; number: string };
   };
 }
@@ -136,11 +144,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (e.CRISIS_LOCAL_LINE_NUMBER && !e.CRISIS_LOCAL_LINE_NAME) {
     problems.push({ variable: 'CRISIS_LOCAL_LINE_NAME', message: 'Name the local crisis line when its number is set' });
   }
+  const url = e.DATABASE_URL ?? '';
+  const postgres = /^postgres(ql)?:\/\//.test(url);
+  if (e.DATABASE_SCHEMA && !postgres) {
+    problems.push({ variable: 'DATABASE_SCHEMA', message: 'Set DATABASE_SCHEMA only with a PostgreSQL DATABASE_URL' });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const url = e.DATABASE_URL ?? '';
-  const database: Config['database'] = /^postgres(ql)?:\/\//.test(url)
-    ? { kind: 'postgres', url }
+  const database: Config['database'] = postgres
+    ? { kind: 'postgres', url, ...(e.DATABASE_SCHEMA ? { schema: e.DATABASE_SCHEMA } : {}) }
     : { kind: 'sqlite', file: path.resolve(cwd, url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : 'data/mutual.db') };
 
   return {
@@ -166,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       emergency: e.CRISIS_EMERGENCY_NUMBER,
       nhs111: e.CRISIS_NHS111_NUMBER,
       samaritans: e.CRISIS_SAMARITANS_NUMBER,
+      shout: e.CRISIS_SHOUT_NUMBER,
       localLine:
         e.CRISIS_LOCAL_LINE_NAME && e.CRISIS_LOCAL_LINE_NUMBER
           ? { name: e.CRISIS_LOCAL_LINE_NAME, number: e.CRISIS_LOCAL_LINE_NUMBER }

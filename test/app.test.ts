@@ -25,7 +25,7 @@ describe('the app shell', () => {
 
   it('adds a configured local crisis line to the panel', async () => {
     const local = await buildTestApp(undefined, {
-      crisis: { emergency: '999', nhs111: '111', samaritans: '116 123', localLine: { name: 'Lambeth crisis line', number: '0800 000 0000' } },
+      crisis: { emergency: '999', nhs111: '111', samaritans: '116 123', shout: '85258', localLine: { name: 'Lambeth crisis line', number: '0800 000 0000' } },
     });
     try {
       const res = await local.app.inject({ method: 'GET', url: '/' });

@@ -14,6 +14,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ControlledTransaction, Kysely, KyselyPlugin, Transaction } from 'kysely';
 import { type Opened, openPostgres, openSqlite } from './dialect/connect.ts';
+import type { Listener, ListenHandlers } from './dialect/listen.ts';
 import { attachStage, flushStages, type Stage } from './staging.ts';
 import type { DB } from './tables.ts';
 
@@ -147,12 +148,30 @@ export class Database {
     }
     this.stats.commits++;
     this.stats.units += batch.length;
+    // In-process listeners learn of the commit before the callers are answered (staging.ts, afterCommit).
+    for (const stage of stages) {
+      for (const fn of stage.afterCommit) {
+        try {
+          fn();
+        } catch {
+          // A listener's fault is its own: the commit stands and every unit is answered.
+        }
+      }
+    }
     batch.forEach((w, i) => {
       const o = outcomes[i]!;
       if (o.ok) w.resolve(o.value);
       else w.reject(o.error);
     });
     return false;
+  }
+
+  /**
+   * PostgreSQL: listens on a notification channel over a dedicated connection that reconnects by
+   * itself (dialect/listen.ts). Undefined on SQLite, where one process writes and wakes itself.
+   */
+  listen(channel: string, handlers: ListenHandlers): Listener | undefined {
+    return this.opened.listen?.(channel, handlers);
   }
 
   async backup(file: string): Promise<void> {

@@ -26,10 +26,17 @@ interface StagedRow {
   onConflictDoNothing?: string;
 }
 
+/** Work a batch does once, after its rows and audit events are written and just before it commits. */
+export type CommitHook = (tx: Kysely<DB>, units: readonly Stage[]) => Promise<void>;
+
 /** What one unit staged, in order. Added to its batch only if the unit succeeds. */
 export class Stage {
   readonly rows: StagedRow[] = [];
   readonly audit: AuditInput[] = [];
+  /** By key: a batch runs each key's hook once, whichever units asked for it (see `beforeCommit`). */
+  readonly beforeCommit = new Map<string, CommitHook>();
+  /** Run once the batch has committed (see `afterCommit`). */
+  readonly afterCommit: (() => void)[] = [];
 }
 
 const stages = new WeakMap<object, Stage>();
@@ -61,6 +68,32 @@ export async function insertLater<T extends keyof DB & string>(
     return;
   }
   await insertRows(tx, table, [row as unknown as Row], options.onConflictDoNothing);
+}
+
+/**
+ * Asks the unit's batch to run `hook` just before it commits, after the staged rows and audit events
+ * are written: once per batch for each key, with the stages of every unit that succeeded (a hook finds
+ * its units' contributions there). For work that must be last in the transaction, such as taking a
+ * lock held only until commit (src/platform/realtime/ numbers live events in commit order this way).
+ * Returns false outside a batch: the caller owns the transaction and does the work at once.
+ */
+export function beforeCommit(tx: object, key: string, hook: CommitHook): boolean {
+  const stage = stages.get(tx);
+  if (!stage) return false;
+  if (!stage.beforeCommit.has(key)) stage.beforeCommit.set(key, hook);
+  return true;
+}
+
+/**
+ * Runs `fn` once the unit's batch has committed; never if the unit failed or the batch rolled back
+ * (a unit that runs again registers again). For waking in-process listeners only: `fn` must not
+ * throw or write. Returns false outside a batch, where nothing is run (the caller owns the commit).
+ */
+export function afterCommit(tx: object, fn: () => void): boolean {
+  const stage = stages.get(tx);
+  if (!stage) return false;
+  stage.afterCommit.push(fn);
+  return true;
 }
 
 /** Largest number of bound values in one statement: under SQLite's 32,766 and PostgreSQL's 65,535. */
@@ -107,6 +140,9 @@ export async function flushStages(tx: Kysely<DB>, units: Stage[]): Promise<void>
   }
   const events = units.flatMap((u) => u.audit);
   if (events.length > 0) await appendAuditEvents(tx, events);
+  const hooks = new Map<string, CommitHook>();
+  for (const unit of units) for (const [key, hook] of unit.beforeCommit) if (!hooks.has(key)) hooks.set(key, hook);
+  for (const hook of hooks.values()) await hook(tx, units);
 }
 
 /**

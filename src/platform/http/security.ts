@@ -116,7 +116,7 @@ export default fp(
       root: [path.join(root, 'src/platform/views/static'), path.join(root, 'public/build'), path.join(root, 'node_modules/nhsuk-frontend/dist/nhsuk')],
       prefix: '/static/',
       decorateReply: false,
-      allowedPath: (pathName) => /^\/(app\.js|mutual\.css|nhsuk-frontend\.min\.js(\.map)?)$/.test(pathName),
+      allowedPath: (pathName) => /^\/(app\.js|live\.js|mutual\.css|nhsuk-frontend\.min\.js(\.map)?)$/.test(pathName),
       maxAge: '1h',
       cacheControl: true,
     });

@@ -60,6 +60,26 @@ export default fp(
       },
     });
 
+    // Live pages (src/platform/realtime/): open event streams, and whether this process hears other
+    // processes' changes (PostgreSQL LISTEN; 0 means boards here wait for the poll: alert on it).
+    new Gauge({
+      name: 'mutual_live_streams_open',
+      help: 'Server-sent event streams open in this process',
+      registers: [registry],
+      collect() {
+        this.set(app.live?.openCount ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'mutual_live_listener_connected',
+      help: 'Whether live events reach this process at once: 0 while its PostgreSQL listener reconnects (1 on SQLite, and before the first stream)',
+      registers: [registry],
+      collect() {
+        const hub = app.live?.hub;
+        this.set(!hub?.started || hub.listening ? 1 : 0);
+      },
+    });
+
     app.addHook('onResponse', async (request, reply) => {
       duration.observe(
         { method: request.method, route: request.is404 ? 'not-found' : (request.routeOptions.url ?? 'not-found'), status_code: String(reply.statusCode) },

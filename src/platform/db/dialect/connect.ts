@@ -5,6 +5,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DB } from '../tables.ts';
+import { type Listener, type ListenHandlers, listenPostgres } from './listen.ts';
 
 export interface Opened {
   kind: 'sqlite' | 'postgres';
@@ -16,6 +17,8 @@ export interface Opened {
   backup?: (file: string) => Promise<void>;
   /** PostgreSQL: the schema the connection's search_path names, when one was given. */
   schema?: string;
+  /** PostgreSQL: a dedicated connection listening for notifications (listen.ts). */
+  listen?: (channel: string, handlers: ListenHandlers) => Listener;
   close(): Promise<void>;
 }
 
@@ -143,6 +146,7 @@ export function openPostgres(url: string, options: { schema?: string; max?: numb
     writer: db,
     reader: db,
     schema: options.schema,
+    listen: (channel, handlers) => listenPostgres(url, options.schema, channel, handlers),
     close: async () => {
       await db.destroy();
     },
