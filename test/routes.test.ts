@@ -2,7 +2,8 @@
 // declares is one some role is granted. A route with neither fails here (CONVENTIONS.md, rule 4).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { GRANTS } from '../src/platform/access/policy.ts';
+import { homeLinks } from '../src/modules/home/index.ts';
+import { GRANTS, ROLES } from '../src/platform/access/policy.ts';
 import { buildTestApp, type TestApp } from '../src/testing/app.ts';
 
 describe('every registered route', () => {
@@ -34,6 +35,18 @@ describe('every registered route', () => {
       assert.ok([303, 401, 403, 404].includes(res.statusCode), `${route.method} ${route.url} answered ${res.statusCode} to an anonymous caller`);
       // People's own pages (`me:*`) send them to their own sign-in, with a one-time code.
       if (res.statusCode === 303) assert.match(String(res.headers.location), route.permission?.startsWith('me:') ? /^\/sign-in\/my-record$/ : /^\/sign-in\?next=/);
+    }
+  });
+
+  it('links each role from the home page only to pages its permissions open', () => {
+    const byUrl = new Map(t.app.routeTable.filter((r) => r.method === 'GET').map((r) => [r.url, r]));
+    for (const role of ROLES) {
+      const actor = { kind: 'user' as const, userId: 'u', displayName: 'Someone', memberships: [{ organisationId: 'o', teamId: 't', role }], personId: null, sessionRef: 's' };
+      for (const link of homeLinks(actor)) {
+        assert.ok(byUrl.has(link.href), `${role}: the home page links to ${link.href}, which is no page`);
+        const route = byUrl.get(link.href)!;
+        assert.ok(route.public || (route.permission && GRANTS[role].includes(route.permission)), `${role}: ${link.href} needs ${route.permission}, which ${role} lacks`);
+      }
     }
   });
 

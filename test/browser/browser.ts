@@ -211,3 +211,11 @@ export async function tabTo(page: Page, target: string | Locator, maxPresses = 6
 export async function pressEnterAndWait(page: Page): Promise<void> {
   await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')]);
 }
+
+/** The page's path, without host or query. */
+export const pathOf = (page: Page) => new URL(page.url()).pathname;
+
+/** Clicks the button named so and waits for the page it leads to (a form post, then its redirect). */
+export async function submit(page: Page, button: string): Promise<void> {
+  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: button }).click()]);
+}

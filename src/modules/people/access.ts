@@ -58,6 +58,9 @@ export interface PersonAccess {
 }
 
 export const PURPOSE_CARE = 'direct care';
+/** The person's own portal: the permission of its pages (the `person` role holds it), and the purpose of their own looks. */
+export const ME_READ = 'me:record:read';
+export const PURPOSE_OWN = 'the person seeing their own record';
 export const PURPOSE_BREAK_GLASS = 'emergency access (break glass)';
 
 /** The actor's memberships that grant the permission, those with a team first. */

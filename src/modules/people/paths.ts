@@ -14,4 +14,23 @@ export const paths = {
   myDownload: '/my-record/download',
   myDownloadJson: '/my-record/download/my-record.json',
   myDownloadHtml: '/my-record/download/my-record.html',
+  // The person's network (item 2): the person manages it from the portal, practitioners on the record.
+  myNetwork: '/my-record/network',
+  myNetworkAdd: '/my-record/network/add',
+  myNetworkMember: (memberId = ':memberId') => `/my-record/network/${memberId}`,
+  myNetworkInvite: (memberId = ':memberId') => `/my-record/network/${memberId}/invite`,
+  myNetworkDetails: (memberId = ':memberId') => `/my-record/network/${memberId}/details`,
+  myNetworkRemove: (memberId = ':memberId') => `/my-record/network/${memberId}/remove`,
+  network: (id = ':id') => `/people/${id}/network`,
+  networkAdd: (id = ':id') => `/people/${id}/network/add`,
+  networkMember: (id = ':id', memberId = ':memberId') => `/people/${id}/network/${memberId}`,
+  networkInviteMember: (id = ':id', memberId = ':memberId') => `/people/${id}/network/${memberId}/invite`,
+  networkDetails: (id = ':id', memberId = ':memberId') => `/people/${id}/network/${memberId}/details`,
+  networkRemove: (id = ':id', memberId = ':memberId') => `/people/${id}/network/${memberId}/remove`,
+  // An invitation link (public: the token is the key), and where a member lands after making their account.
+  networkInvite: (token = ':token') => `/network-invite/${token}`,
+  networkInviteDone: '/network-invite/done',
+  // The network member's side: who shares with them, and what one person shares.
+  sharedWithMe: '/shared-with-me',
+  sharedBy: (personId = ':personId') => `/shared-with-me/${personId}`,
 } as const;

@@ -1,7 +1,7 @@
 // The person record's pages for practitioners and team leads (issue 5, items 1 and 9).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../platform/context.ts';
-import { type FormErrors, formErrors, InputError, NotFoundError, parseInput } from '../../platform/http/problems.ts';
+import { NotFoundError, parseInput, orShowErrors, type Shown } from '../../platform/http/problems.ts';
 import { READ, WRITE } from './access.ts';
 import { accessReviews, BREAK_GLASS_HOURS, REVIEW, reviewAccess } from './break-glass.ts';
 import { breakGlass } from './break-glass.ts';
@@ -19,22 +19,6 @@ type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 type DuplicateRequest = FastifyRequest<{ Params: { id: string; candidateId: string } }>;
 type MergeRequest = FastifyRequest<{ Params: { id: string; mergeId: string } }>;
 type GrantRequest = FastifyRequest<{ Params: { grantId: string } }>;
-
-interface Shown {
-  errors?: FormErrors;
-  values?: Record<string, unknown>;
-  status?: number;
-}
-
-/** Runs a change; a domain InputError becomes the page again with the errors and what was typed. */
-async function orShowErrors(request: FastifyRequest, run: () => Promise<FastifyReply>, show: (extra: Shown) => Promise<FastifyReply>): Promise<FastifyReply> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof InputError) return show({ errors: formErrors(error.errors), values: request.body as Record<string, unknown>, status: 400 });
-    throw error;
-  }
-}
 
 /** The form's values from the record, named as the form names its fields. */
 function detailsValues(p: DescribedPerson): Record<string, unknown> {

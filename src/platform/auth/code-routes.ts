@@ -11,6 +11,8 @@ import { contactSchema, MESSAGES, personCodeSchema } from './schemas.ts';
 
 /** Where a person lands once signed in: their portal (the people module's `/my-record`). */
 const PERSON_HOME = '/my-record';
+/** Where a member of someone's network lands: what people share with them (the people module's `/shared-with-me`). */
+const NETWORK_HOME = '/shared-with-me';
 const oneError = (field: string, text: string, href = `#${field}`) => ({ summary: [{ text, href }], fields: { [field]: { text } } });
 const limited = { rateLimit: { max: 30, timeWindow: '1 minute' } } as const;
 
@@ -68,7 +70,7 @@ export default async function codeRoutes(app: FastifyInstance, opts: { platform:
         return codePage(reply, 400, { code: parsed.data.code }, oneError('code', MESSAGES.expiredPersonCode));
       case 'signed-in':
         reply.clearCookie(pending, cookieOptions);
-        return reply.setCookie(session, result.sessionId, cookieOptions).redirect(PERSON_HOME, 303);
+        return reply.setCookie(session, result.sessionId, cookieOptions).redirect(result.role === 'person' ? PERSON_HOME : NETWORK_HOME, 303);
     }
   });
 }

@@ -15,6 +15,7 @@
 // - Every request for a code, every wrong code and every sign-in is an audit event.
 import crypto from 'node:crypto';
 import { recordAudit } from '../access/audit.ts';
+import type { Role } from '../access/policy.ts';
 import type { Platform } from '../context.ts';
 import type { Tx } from '../db/database.ts';
 import { newId } from '../db/ids.ts';
@@ -85,8 +86,13 @@ async function throttled(platform: Platform, contactHash: string, address: strin
   return byContact >= THROTTLE.perEmail || byAddress >= THROTTLE.perAddress;
 }
 
-const audit = (tx: Tx, at: Date, action: string, outcome: 'success' | 'failure' | 'denied', userId: string | null, address: string) =>
-  recordAudit(tx, { at, actorUserId: userId, actorRole: userId ? 'person' : null, action, entityType: 'user', entityId: userId, outcome, address });
+const audit = (tx: Tx, at: Date, action: string, outcome: 'success' | 'failure' | 'denied', userId: string | null, address: string, role: Role = 'person') =>
+  recordAudit(tx, { at, actorUserId: userId, actorRole: userId ? role : null, action, entityType: 'user', entityId: userId, outcome, address });
+
+/** The roles whose accounts sign in with a code: the person, and members of a person's network (issue 5, item 2). */
+export const CODE_ROLES: readonly Role[] = ['person', 'network-member'];
+/** The role a code account acts in: `person` when it has it (a person may also be in someone's network), else `network-member`. */
+const codeRole = (roles: readonly Role[]): Role | null => CODE_ROLES.find((r) => roles.includes(r)) ?? null;
 
 export type CodeRequestResult = { kind: 'throttled' } | { kind: 'asked'; token: string };
 
@@ -104,8 +110,9 @@ export async function requestSignInCode(platform: Platform, contact: Contact, ad
   const account = await findPersonAccount(db.read, contact.channel === 'email' ? { email: contact.value } : { mobile: contact.value });
   const now = clock.now();
   const since = new Date(now.getTime() - ONE_TIME_CODE.windowMinutes * 60_000).toISOString();
-  const isPerson = account && !account.disabled_at && (await membershipsOf(db.read, account.id)).some((m) => m.role === 'person');
-  const send = isPerson && (await countCodesForUserSince(db.read, account.id, since)) < ONE_TIME_CODE.perAccount;
+  const role = account && !account.disabled_at ? codeRole((await membershipsOf(db.read, account.id)).map((m) => m.role)) : null;
+  const isCodeAccount = account !== null && role !== null;
+  const send = isCodeAccount && (await countCodesForUserSince(db.read, account.id, since)) < ONE_TIME_CODE.perAccount;
   const token = crypto.randomBytes(32).toString('base64url');
   const code = newCode();
   await db.write(async (tx) => {
@@ -134,7 +141,7 @@ export async function requestSignInCode(platform: Platform, contact: Contact, ad
         personalisation: contact.channel === 'email' ? { subject: `Your ${config.serviceName} sign-in code`, body } : { body },
       });
     }
-    await audit(tx, now, 'auth.sign-in-code', send ? 'success' : 'failure', isPerson ? account.id : null, address);
+    await audit(tx, now, 'auth.sign-in-code', send ? 'success' : 'failure', isCodeAccount ? account.id : null, address, role ?? 'person');
   });
   return { kind: 'asked', token };
 }
@@ -145,7 +152,8 @@ export type CodeCheckResult =
   | { kind: 'wrong' }
   /** Used, out of time, or dead from wrong tries: ask for a new code. */
   | { kind: 'expired' }
-  | { kind: 'signed-in'; sessionId: string };
+  /** `role`: the role the account signed in as, for where it lands (`person`: their record; `network-member`: what is shared with them). */
+  | { kind: 'signed-in'; sessionId: string; role: Role };
 
 /** Checks the code typed for the browser's token; on success starts a full session. */
 export async function signInWithCode(platform: Platform, attempt: { token: string; code: string; address: string; previousSession: string | null }): Promise<CodeCheckResult> {
@@ -172,6 +180,7 @@ export async function signInWithCode(platform: Platform, attempt: { token: strin
   const matches = row.user_id !== null && crypto.timingSafeEqual(typed, Buffer.from(row.code_hash, 'hex'));
   if (!matches || !row.user_id) return failure('wrong');
   const userId = row.user_id;
+  const role = codeRole((await membershipsOf(db.read, userId)).map((m) => m.role)) ?? 'person';
   const signedIn = await db.write(async (tx): Promise<string | null> => {
     if (!(await useSignInCode(tx, row.id, now.toISOString(), ONE_TIME_CODE.maxWrong))) return null;
     // Disabled since the code was sent: the code is spent, and no session starts.
@@ -180,9 +189,9 @@ export async function signInWithCode(platform: Platform, attempt: { token: strin
     await deleteEndedSessionsOfUser(tx, userId, now.toISOString(), new Date(now.getTime() - config.session.idleMinutes * 60_000).toISOString());
     await deleteFailuresForEmail(tx, row.contact_hash);
     const sessionId = await startSession(tx, config, now, { userId, stage: 'full' });
-    await audit(tx, now, 'auth.sign-in', 'success', userId, attempt.address);
+    await audit(tx, now, 'auth.sign-in', 'success', userId, attempt.address, role);
     return sessionId;
   });
   // Two requests with the same code at the same moment: the second finds it used.
-  return signedIn ? { kind: 'signed-in', sessionId: signedIn } : failure('expired');
+  return signedIn ? { kind: 'signed-in', sessionId: signedIn, role } : failure('expired');
 }

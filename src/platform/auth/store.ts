@@ -163,9 +163,17 @@ export async function setEnrolledTotpSecret(db: Kysely<DB>, userId: string, secr
 
 // ---- one-time sign-in codes for person accounts (one-time-code.ts) -----------------------------
 
-/** A person account by its email or mobile number: only accounts linked to a person record. */
+/** An account that signs in with a code, by its email or mobile number: one linked to a person record, or a network member's (issue 5, item 2). */
 export async function findPersonAccount(db: Kysely<DB>, by: { email: string } | { mobile: string }) {
-  let q = db.selectFrom('users').select(['id', 'email', 'mobile', 'person_id', 'disabled_at']).where('person_id', 'is not', null);
+  let q = db
+    .selectFrom('users')
+    .select(['id', 'email', 'mobile', 'person_id', 'disabled_at'])
+    .where((eb) =>
+      eb.or([
+        eb('person_id', 'is not', null),
+        eb.exists(eb.selectFrom('memberships').select('memberships.id').whereRef('memberships.user_id', '=', 'users.id').where('memberships.role', '=', 'network-member')),
+      ]),
+    );
   q = 'email' in by ? q.where('email', '=', by.email) : q.where('mobile', '=', by.mobile);
   return (await q.executeTakeFirst()) ?? null;
 }

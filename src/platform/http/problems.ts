@@ -2,7 +2,7 @@
 // - HTML forms re-render with status 400, an NHS error summary linking to each field, the field's
 //   own message, and the values typed (NHS service manual: error summary, error message);
 // - JSON APIs answer application/problem+json (RFC 9457) with the fields at fault.
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 
 export interface FieldError {
@@ -106,5 +106,22 @@ export class ConflictError extends Error {
   constructor(message: string, readonly details: Record<string, unknown> = {}) {
     super(message);
     this.name = 'ConflictError';
+  }
+}
+
+/** What a form page is shown with again: the errors, what was typed, and the status (400 for errors). */
+export interface Shown {
+  errors?: FormErrors;
+  values?: Record<string, unknown>;
+  status?: number;
+}
+
+/** Runs a form's change; a domain InputError shows the form again with the errors and what was typed. */
+export async function orShowErrors(request: FastifyRequest, run: () => Promise<FastifyReply>, show: (extra: Shown) => Promise<FastifyReply>): Promise<FastifyReply> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof InputError) return show({ errors: formErrors(error.errors), values: request.body as Record<string, unknown>, status: 400 });
+    throw error;
   }
 }
