@@ -3,14 +3,39 @@
 // `createTask` (a crisis follow-up is one) and read a person's tasks.
 import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../../platform/context.ts';
+import planRoutes from './plan-routes.ts';
+import meetingRoutes from './meeting-routes.ts';
+import reviewRoutes from './review-routes.ts';
+import noteRoutes from './note-routes.ts';
+import taskRoutes from './task-routes.ts';
 
 export { createTask, finishTask, type NewTask, openTasksFor, type Task, taskById, tasksForPerson } from './tasks.ts';
 export { seed } from './seed.ts';
 export { paths as carePaths } from './paths.ts';
+/** Caseloads: a module shows its risk flags (open crisis episodes, front door risk) on caseloads by registering a source. */
+export { type RiskFlagSource, registerRiskFlagSource } from './caseload.ts';
+// Care coordination and the shared plan: the access check every page about a coordination goes through, and opening from a front door decision.
+export {
+  auditCoordination,
+  auditCoordinationDenied,
+  CARE_READ,
+  CARE_WRITE,
+  type CoordinationAccess,
+  coordinationAccess,
+  type DecisionInput,
+  openCoordinationFromDecision,
+} from './coordination.ts';
+/** The teams a front door decision may name to coordinate care. */
+export { teamsThatCoordinateCare } from './plan-store.ts';
 
 export default async function care(app: FastifyInstance, opts: { platform: Platform }) {
   const { platform } = opts;
   void app;
   void platform;
   // Each part of the module registers its routes here, one line each.
+  await app.register(planRoutes, { platform });
+  await app.register(reviewRoutes, { platform });
+  await app.register(meetingRoutes, { platform });
+  await app.register(noteRoutes, { platform });
+  await app.register(taskRoutes, { platform });
 }

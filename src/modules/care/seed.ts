@@ -3,12 +3,19 @@
 import type { Platform } from '../../platform/context.ts';
 import type { DemoAlliance } from '../../platform/seed/demo-alliance.ts';
 import type { ModuleSeed } from '../../platform/seed/module-seed.ts';
+import { seedPlansDemo } from './plan-seed.ts';
+import { seedNotesDemo } from './note-seed.ts';
+import { seedReviewsAndMeetingsDemo } from './review-meeting-seed.ts';
 
 /** Adds one part's demo data; returns a short summary ("1 shared plan") or nothing. Best idempotent. */
 type DemoPart = (platform: Platform, demo: DemoAlliance) => Promise<string | undefined>;
 
 const DEMO_PARTS: DemoPart[] = [
   // one line a part, e.g. seedPlansDemo,
+  seedPlansDemo,
+  seedNotesDemo,
+  // after the plans part: it needs Jordan's open coordination
+  seedReviewsAndMeetingsDemo,
 ];
 
 export const seed: ModuleSeed = {
