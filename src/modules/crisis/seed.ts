@@ -3,11 +3,17 @@
 import type { Platform } from '../../platform/context.ts';
 import type { DemoAlliance } from '../../platform/seed/demo-alliance.ts';
 import type { ModuleSeed } from '../../platform/seed/module-seed.ts';
+import { seedEpisodesDemo } from './episode-seed.ts';
+import { seedPlacesDemo } from './place-seed.ts';
+import { seedSafetyPlanDemo } from './safety-plan.ts';
 
 /** Adds one part's demo data; returns a short summary ("1 shared plan") or nothing. Best idempotent. */
 type DemoPart = (platform: Platform, demo: DemoAlliance) => Promise<string | undefined>;
 
 const DEMO_PARTS: DemoPart[] = [
+  seedSafetyPlanDemo,
+  seedPlacesDemo,
+  seedEpisodesDemo,
   // one line a part, e.g. seedPlansDemo,
 ];
 

@@ -1,7 +1,9 @@
 // The directory: every service and community offer, searchable by need, place and "open now".
 // Public pages need no sign-in; provider admins maintain their own organisation's services.
 import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
 import type { Platform } from '../../platform/context.ts';
+import type { DB } from '../../platform/db/tables.ts';
 import type { ModuleSeed } from '../../platform/seed/module-seed.ts';
 import { isBankHoliday } from '../../platform/time/calendar.ts';
 import * as domain from './directory.ts';
@@ -9,11 +11,11 @@ import { handleReviewDue, manageEffects, REVIEW_TIMER, type ReviewPayload } from
 import type { BankHolidayCheck } from './hours.ts';
 import { manageRoutes } from './manage-routes.ts';
 import { publicRoutes } from './routes.ts';
-import { seedDirectoryDemo, seedDirectoryScale } from './seed.ts';
-import { loadServiceRecords } from './store.ts';
+import { fixedId, seedDirectoryDemo, seedDirectoryScale } from './seed.ts';
+import { loadServiceRecords, setServiceCapacity } from './store.ts';
 
 export type { ServiceRecord } from './model.ts';
-export type { ServiceSummary } from './directory.ts';
+export type { ResultCard, ServiceSummary } from './directory.ts';
 export { paths as directoryPaths } from './paths.ts';
 
 /** Bank holidays in England and Wales, from the platform calendar. */
@@ -34,6 +36,25 @@ export function serviceSummaries(platform: Platform, ids: readonly string[]): Pr
   return domain.serviceSummaries(directoryDeps(platform), ids);
 }
 
+/** A crisis service open now, as the "Need help now?" page lists it. */
+export interface CrisisServiceNow extends domain.ResultCard {
+  /** Anyone may call or go without a referral (a safety plan lists these for the person to contact). */
+  selfReferral: boolean;
+}
+
+/**
+ * Crisis support open at this moment: the list of the public "Need help now?" page (crisis support and
+ * every risk-support need, open now by the clock), nearest first when a postcode is given and found.
+ * A postcode that is not a real one is ignored rather than refused: the list is still wanted.
+ */
+export async function crisisServicesOpenNow(platform: Platform, postcode?: string | null): Promise<CrisisServiceNow[]> {
+  const deps = directoryDeps(platform);
+  const near = postcode ? await domain.needHelpNow(deps, postcode) : null;
+  const found = near?.ok ? near : await domain.needHelpNow(deps, undefined);
+  const self = domain.ACCESS_LABELS['self-referral'];
+  return found.ok ? found.help.results.map((r) => ({ ...r, selfReferral: r.access.includes(self) })) : [];
+}
+
 /**
  * Each service's name and the alliance organisation that runs it (null when none is linked), archived
  * services included: for records that point at services (a person's referrals, and whose they are).
@@ -41,6 +62,20 @@ export function serviceSummaries(platform: Platform, ids: readonly string[]): Pr
 export async function serviceOwners(platform: Platform, ids: readonly string[]): Promise<Map<string, { name: string; organisationId: string | null }>> {
   const records = await loadServiceRecords(platform.db.read, ids);
   return new Map(records.map((r) => [r.id, { name: r.name, organisationId: r.organisation.platformOrganisationId ?? null }]));
+}
+
+/**
+ * Sets a service's live capacity (HSDS 3.1 service_capacity: available, maximum, unit, updated) in the
+ * caller's unit of work, so a figure kept elsewhere (a crisis place's holds and stays) and the
+ * directory change together. False when the service does not exist.
+ */
+export function updateServiceCapacity(tx: Kysely<DB>, serviceId: string, capacity: { available: number; maximum: number | null; unit: string; updated: string }): Promise<boolean> {
+  return setServiceCapacity(tx, serviceId, capacity);
+}
+
+/** The fixed id of a demo directory service ("sanctuary", "brixton"), for other modules' demo data to link to. */
+export function demoServiceId(template: string, area: string): string {
+  return fixedId(`service:${template}:${area}`);
 }
 
 // Which directory organisations of the demo the alliance's demo organisations maintain.

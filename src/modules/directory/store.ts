@@ -846,6 +846,29 @@ async function capacityOf(db: Db, list: readonly string[]) {
     of(id).map((c) => ({ id: c.id, available: c.available, maximum: c.maximum, unit: c.unit, description: c.description, updated: c.updated }));
 }
 
+/**
+ * Sets a service's live capacity in one unit (HSDS 3.1 service_capacity): the row of that unit is
+ * updated, or added when the service has none. For figures kept elsewhere in real time (crisis places):
+ * no new version of the service is written, as a count changing is not the service changing. False
+ * when there is no such service.
+ */
+export async function setServiceCapacity(db: Db, serviceId: string, capacity: { available: number; maximum: number | null; unit: string; updated: string }): Promise<boolean> {
+  const updated = await db
+    .updateTable('directory_service_capacity')
+    .set({ available: capacity.available, maximum: capacity.maximum, updated: capacity.updated })
+    .where('service_id', '=', serviceId)
+    .where('unit', '=', capacity.unit)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) > 0) return true;
+  const service = await db.selectFrom('directory_services').select(['id']).where('id', '=', serviceId).executeTakeFirst();
+  if (!service) return false;
+  await db
+    .insertInto('directory_service_capacity')
+    .values({ id: newId(), service_id: serviceId, available: capacity.available, maximum: capacity.maximum, unit: capacity.unit, description: null, updated: capacity.updated })
+    .execute();
+  return true;
+}
+
 async function languagesOf(db: Db, list: readonly string[]) {
   const of = groupByService(await db.selectFrom('directory_languages').select(['id', 'service_id', 'name', 'code', 'note']).where('service_id', 'in', list).orderBy('position').execute());
   return (id: string): ServiceRecord['languages'] => of(id).map((l) => ({ id: l.id, name: l.name, code: l.code, note: l.note }));

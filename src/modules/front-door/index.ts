@@ -1,6 +1,7 @@
 // The front door: anyone can ask for help, any hour (issue 4). Its public face for other modules.
 import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../../platform/context.ts';
+import { registerRiskFlagSource } from '../care/index.ts';
 import { registerPersonSource } from '../people/index.ts';
 import frontDoorApi from './api.ts';
 import { onBreach, onWarning } from './escalation.ts';
@@ -8,6 +9,7 @@ import journeyRoutes from './journey-routes.ts';
 import { frontDoorPersonSource } from './person-record.ts';
 import queueRoutes from './queue-routes.ts';
 import referralRoutes from './referral-routes.ts';
+import { frontDoorRiskFlags } from './risk-flag-store.ts';
 import frontDoorPages from './routes.ts';
 import { TIMER_BREACH, TIMER_WARNING } from './submit.ts';
 
@@ -22,6 +24,8 @@ export default async function frontDoor(app: FastifyInstance, opts: { platform: 
   platform.timers.register(TIMER_BREACH, (tx, payload) => onBreach(platform, tx, (payload as { requestId: string }).requestId));
   // The person record's involvements (who may see the person) and timeline entries.
   registerPersonSource(platform, frontDoorPersonSource(platform));
+  // Caseloads show an open request's risk words as a flag.
+  registerRiskFlagSource(platform, { name: 'front-door', flagsOf: frontDoorRiskFlags });
   await app.register(frontDoorApi, { platform });
   await app.register(frontDoorPages, { platform });
   await app.register(journeyRoutes, { platform });

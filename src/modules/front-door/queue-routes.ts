@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../platform/context.ts';
 import { parseJson } from '../../platform/db/ids.ts';
 import { type FormErrors, InputError, parseInput } from '../../platform/http/problems.ts';
+import { teamsThatCoordinateCare } from '../care/index.ts';
 import { serviceSummaries, suggestServices } from '../directory/index.ts';
 import { paths } from './paths.ts';
 import {
@@ -113,6 +114,8 @@ export default async function queueRoutes(app: FastifyInstance, opts: { platform
       timeLeft: timeLeft(view.request, platform.clock.now()),
       needGroups: NEED_GROUPS,
       suggestions,
+      // The teams a "care coordination" decision may name (care module).
+      careTeams: await teamsThatCoordinateCare(platform.db.read),
       errors: extra.errors,
       values: extra.values ?? {},
     });
@@ -157,7 +160,7 @@ export default async function queueRoutes(app: FastifyInstance, opts: { platform
         case 'care-coordination':
           return decide(platform, r.actor, r.params.id, { kind: 'care-coordination', teamId: d.teamId ?? '', reason: d.reason ?? '' }, r.ip);
         case 'crisis':
-          return decide(platform, r.actor, r.params.id, { kind: 'crisis', reason: d.reason ?? '' }, r.ip);
+          return decide(platform, r.actor, r.params.id, { kind: 'crisis', reason: d.reason ?? '', priority: d.crisisPriority }, r.ip);
         default:
           return decide(platform, r.actor, r.params.id, { kind: 'close', reason: d.reason ?? '' }, r.ip);
       }

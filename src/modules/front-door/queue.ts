@@ -10,6 +10,8 @@ import { parseJson, toJson } from '../../platform/db/ids.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { ConflictError, InputError, NotFoundError } from '../../platform/http/problems.ts';
 import { enqueueMessage } from '../../platform/notify/outbox.ts';
+import { openCoordinationFromDecision } from '../care/index.ts';
+import { openCrisisEpisode } from '../crisis/index.ts';
 import { personSummary } from '../people/index.ts';
 import {
   addEvent,
@@ -187,7 +189,7 @@ export type Decision =
   | { kind: 'signpost'; serviceIds: string[]; services: { name: string; phone?: string | null; url?: string | null }[]; message?: string | null }
   | { kind: 'refer'; serviceId: string; serviceName: string; reason: string }
   | { kind: 'care-coordination'; teamId: string; reason: string }
-  | { kind: 'crisis'; reason: string }
+  | { kind: 'crisis'; reason: string; /** The crisis episode's priority (MHSDS); when not given, emergency for a request flagged high risk, else very urgent. */ priority?: 'emergency' | 'very-urgent' | 'urgent' | 'routine' }
   | { kind: 'close'; reason: string };
 
 /**
@@ -210,9 +212,34 @@ export async function decide(platform: Platform, actor: AccessActor, requestId: 
       await insertReferral(tx, { requestId: r.id, personId: r.person_id, serviceId: decision.serviceId, referredBy: user.userId, reason: decision.reason, at: now });
       await updateRequest(tx, r.id, now, { decision: 'refer', decision_detail: toJson({ serviceId: decision.serviceId, serviceName: decision.serviceName }), status: 'arranging' });
     } else if (decision.kind === 'care-coordination') {
-      await updateRequest(tx, r.id, now, { decision: 'care-coordination', decision_detail: toJson({ teamId: decision.teamId, reason: decision.reason }), status: 'arranging' });
+      // The named team's coordination opens in the same unit of work (care module), with a task for the team to name a key worker.
+      const { coordinationId } = await openCoordinationFromDecision(tx, { personId: r.person_id, teamId: decision.teamId, requestId: r.id, reason: decision.reason, by: { userId: user.userId, role: roleIn(user, r.team_id), teamId: r.team_id }, at: now });
+      await updateRequest(tx, r.id, now, { decision: 'care-coordination', decision_detail: toJson({ teamId: decision.teamId, reason: decision.reason, coordinationId }), status: 'arranging' });
     } else if (decision.kind === 'crisis') {
-      await updateRequest(tx, r.id, now, { decision: 'crisis', decision_detail: toJson({ reason: decision.reason }), status: 'arranging', urgency: 'crisis' });
+      // The crisis team takes the person on in the same unit of work: an episode on its board, timed from the request's receipt.
+      // The decision form has no team field: a crisis team that cannot be chosen is an error of the decision.
+      const episode = await openCrisisEpisode(platform, tx, {
+        source: 'front-door',
+        requestId: r.id,
+        personId: r.person_id,
+        // Unless the practitioner chose one: emergency when the words flagged a high risk, very urgent otherwise.
+        priority: decision.priority ?? (r.risk_level === 'high' ? 'emergency' : 'very-urgent'),
+        summary: decision.reason.trim() || `Front door request ${r.reference}: decided crisis`,
+        firstContactAt: new Date(r.created_at),
+        referringTeamId: r.team_id,
+        openedBy: user.userId,
+        openedByRole: roleIn(user, r.team_id),
+        address,
+      }).catch((error: unknown) => {
+        if (error instanceof InputError) throw new InputError(error.errors.map((e) => (e.field === 'team' ? { ...e, field: 'decision' } : e)));
+        throw error;
+      });
+      await updateRequest(tx, r.id, now, {
+        decision: 'crisis',
+        decision_detail: toJson({ reason: decision.reason, episodeId: episode.id, episodeReference: episode.reference }),
+        status: 'arranging',
+        urgency: 'crisis',
+      });
     } else {
       await updateRequest(tx, r.id, now, { decision: 'close', decision_detail: toJson({ reason: decision.reason }), status: 'closed', outcome: `closed: ${decision.reason}`, closed_at: at });
     }

@@ -243,6 +243,8 @@ export const decisionSchema = z
     serviceIds: z.preprocess((v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(z.string().max(100))),
     serviceId: z.preprocess((v) => (v === '' ? undefined : v), z.string().max(100).optional()),
     teamId: z.preprocess((v) => (v === '' ? undefined : v), z.string().max(100).optional()),
+    /** For a crisis response: its priority (MHSDS); left empty, emergency when the words were flagged high risk, else very urgent. */
+    crisisPriority: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['emergency', 'very-urgent', 'urgent', 'routine'], { error: 'Choose a crisis priority from the list' }).optional()),
     reason: z.preprocess((v) => (v === '' ? undefined : v), freeText({ max: 2000, what: 'the reason' }).optional()),
     message: z.preprocess((v) => (v === '' ? undefined : v), freeText({ max: 2000, what: 'the message' }).optional()),
   })

@@ -162,6 +162,57 @@ for (const dialect of testDialects()) {
           await tx.insertInto('request_breaches').values({ id: newId(), request_id: requestId, kind: 'warning', target_at: at, at, team_id: a.hubTeamId, reviewed_by: null, reviewed_at: null, review_note: null }).execute();
           await tx.insertInto('front_door_drafts').values({ id_hash: newId(), answers: '{"story":"draft"}', submitted_request_id: requestId, created_at: at, updated_at: at, expires_at: at }).execute();
           await tx.insertInto('referrals').values({ id: newId(), request_id: requestId, person_id: mergedId, service_id: newId(), referred_by: a.hubPractitioner.userId, reason: 'Peer support', status: 'sent', status_note: null, created_at: at, updated_at: at }).execute();
+          // Care reviews and network meetings (care module), on a coordination of the merged record.
+          const reviewCoordinationId = newId();
+          await tx.insertInto('care_coordinations').values({ id: reviewCoordinationId, person_id: mergedId, team_id: a.hubTeamId, key_worker_id: null, request_id: null, status: 'open', opened_at: at, opened_by: a.hubPractitioner.userId, closed_at: null, closed_by: null, close_reason: null }).execute();
+          const reviewId = newId();
+          await tx.insertInto('care_reviews').values({ id: reviewId, coordination_id: reviewCoordinationId, person_id: mergedId, reviewed_at: at, entered_by: a.hubPractitioner.userId, entered_by_role: 'practitioner', team_id: a.hubTeamId, comment: 'In my words', items_version: 'mutual-1', privacy_label: 'mental-health', created_at: at }).execute();
+          await tx.insertInto('care_review_ratings').values({ id: newId(), review_id: reviewId, item_key: 'mental-health', rating: 3, wants_more_help: 1 }).execute();
+          const meetingId = newId();
+          await tx.insertInto('care_meetings').values({ id: meetingId, coordination_id: reviewCoordinationId, person_id: mergedId, team_id: a.hubTeamId, starts_at: at, duration_minutes: 60, place: 'The team base', video_link: null, purpose: null, status: 'held', scheduled_by: a.hubPractitioner.userId, created_at: at, rescheduled_at: null, cancelled_at: null, cancelled_by: null, cancel_reason: null, attendance_recorded_at: at, attendance_recorded_by: a.hubPractitioner.userId, also_present: null, reflections: 'Said in the room', decisions: null, next_steps: null, notes_privacy_label: 'general', notes_written_by: a.hubPractitioner.userId, notes_written_at: at }).execute();
+          await tx.insertInto('care_meeting_invitees').values({ id: newId(), meeting_id: meetingId, kind: 'professional', network_member_id: null, user_id: a.hubPractitioner.userId, name: 'Hub practitioner', email: 'someone@example.org', phone: null, invited_at: at, message_id: null, attendance: 'attended' }).execute();
+          // Care coordination and the shared plan (care module): the care team, the plan, a version and an action, on the same coordination.
+          await tx.insertInto('care_team_members').values({ id: newId(), coordination_id: reviewCoordinationId, user_id: a.hubPractitioner.userId, role: 'key worker', added_at: at, added_by: a.hubPractitioner.userId, removed_at: null, removed_by: null }).execute();
+          const planId = newId();
+          await tx.insertInto('care_plans').values({ id: planId, coordination_id: reviewCoordinationId, person_id: mergedId, version: 1, privacy_label: 'mental-health', review_date: '2027-03-01', created_at: at, updated_at: at }).execute();
+          await tx.insertInto('care_plan_versions').values({ id: newId(), plan_id: planId, person_id: mergedId, version: 1, what_matters: 'My words', strengths: 'Mine', goals: 'Mine', if_worse: 'Call my sister', review_date: '2027-03-01', privacy_label: 'mental-health', actions: '[]', changes: '[]', note: null, saved_by: a.hubPractitioner.userId, saved_at: at }).execute();
+          await tx.insertInto('care_plan_actions').values({ id: newId(), plan_id: planId, person_id: mergedId, position: 1, what: 'Call the college', who: 'Me', assignee_id: null, due_on: '2027-01-15', status: 'open', task_id: null, created_at: at, created_by: a.hubPractitioner.userId, finished_at: null, finished_by: null }).execute();
+          // The network (people module): a member of the merged record's network, a change of their labels, an invitation.
+          const networkMemberId = newId();
+          await tx.insertInto('network_members').values({ id: networkMemberId, person_id: mergedId, relationship: 'friend', relationship_detail: null, name: 'A friend', email: 'friend@example.org', phone: null, labels: '["safety-plan"]', consent_at: at, consent_recorded_by: account.userId, consent_given_by: 'person', consent_method: 'online', status: 'invited', user_id: null, added_by: account.userId, added_at: at, invited_at: at, joined_at: null, removed_by: null, removed_at: null, removed_reason: null }).execute();
+          await tx.insertInto('network_label_changes').values({ id: newId(), member_id: networkMemberId, person_id: mergedId, labels_before: '[]', labels_after: '["safety-plan"]', changed_by: account.userId, changed_by_role: 'person', consent_given_by: 'person', consent_method: 'online', changed_at: at }).execute();
+          await tx.insertInto('network_invites').values({ id: newId(), member_id: networkMemberId, person_id: mergedId, token_hash: newId(), email: 'friend@example.org', created_by: account.userId, created_at: at, expires_at: at, used_at: null, used_by: null, revoked_at: null }).execute();
+          // Notes (care): one shared, one withheld (its text is replaced in the export), and a task about the person.
+          const sharedNoteId = newId();
+          const withheldNoteId = newId();
+          const taskId = newId();
+          const note = { person_id: mergedId, coordination_id: reviewCoordinationId, team_id: a.hubTeamId, kind: 'original' as const, seq: 1, supersedes_id: null, change_reason: null, contact: 'phone' as const, occurred_at: at, privacy_label: 'mental-health' as const, author_id: a.hubPractitioner.userId, written_at: at };
+          await tx.insertInto('care_notes').values({ ...note, id: sharedNoteId, thread_id: sharedNoteId, body: 'A shared note' }).execute();
+          await tx.insertInto('care_notes').values({ ...note, id: withheldNoteId, thread_id: withheldNoteId, body: 'Withheld words from a third party' }).execute();
+          await tx.insertInto('tasks').values({ id: taskId, team_id: a.hubTeamId, assignee_id: null, person_id: mergedId, title: 'Confirm or release a note withheld from the person', detail: null, due_at: at, status: 'open', source: 'care', source_kind: 'note-confirmation', source_id: null, created_by: a.hubPractitioner.userId, created_at: at, finished_by: null, finished_at: null, finish_note: null }).execute();
+          await tx
+            .insertInto('care_note_withholdings')
+            .values({ id: newId(), note_id: withheldNoteId, person_id: mergedId, team_id: a.hubTeamId, reason_kind: 'third-party', explanation: 'The lead’s explanation', person_explanation: null, withheld_by: a.hubPractitioner.userId, withheld_at: at, confirm_by: at, status: 'awaiting-confirmation', decided_by: null, decided_at: null, decision_note: null, escalated_at: null, task_id: taskId })
+            .execute();
+          // A crisis episode of the merged record (crisis module): its responder, its log, the follow-up after it closed, and the person's answer.
+          const episodeId = newId();
+          await tx.insertInto('crisis_episodes').values({ id: episodeId, reference: `CR-${newId().slice(0, 8)}`, person_id: mergedId, caller_description: null, callback_phone: null, source: 'phone', source_detail: null, request_id: null, priority: 'urgent', summary: 'Called the crisis line', first_contact_at: at, opened_at: at, opened_by: a.hubPractitioner.userId, target_at: at, warned_at: null, escalated_at: null, responded_at: at, responded_by: a.hubPractitioner.userId, team_id: a.hubTeamId, postcode_district: 'SW9', next_action: null, status: 'closed', outcome: 'resolved-at-home', outcome_note: null, closed_at: at, closed_by: a.hubPractitioner.userId, updated_at: at, version: 1 }).execute();
+          await tx.insertInto('crisis_episode_responders').values({ id: newId(), episode_id: episodeId, user_id: a.hubPractitioner.userId, assigned_by: null, assigned_at: at, removed_by: null, removed_at: null }).execute();
+          await tx.insertInto('crisis_episode_actions').values({ id: newId(), episode_id: episodeId, at, by_user_id: a.hubPractitioner.userId, kind: 'note', text: 'Talked it through', detail: null }).execute();
+          const followUpTaskId = newId();
+          await tx.insertInto('tasks').values({ id: followUpTaskId, team_id: a.hubTeamId, assignee_id: null, person_id: mergedId, title: 'Follow up within 72 hours', detail: null, due_at: at, status: 'open', source: 'crisis', source_kind: 'crisis-follow-up', source_id: null, created_by: null, created_at: at, finished_by: null, finished_at: null, finish_note: null }).execute();
+          await tx.insertInto('crisis_follow_ups').values({ id: newId(), person_id: mergedId, team_id: a.hubTeamId, discharged_from: 'episode', source_id: episodeId, discharged_at: at, due_at: at, task_id: followUpTaskId, escalated_at: null, created_at: at }).execute();
+          await tx.insertInto('crisis_feedback').values({ id: newId(), episode_id: episodeId, person_id: mergedId, token_hash: newId(), asked_at: at, expires_at: at, answer: 'yes', comment: 'They listened', answered_at: at }).execute();
+          // A place held for the merged record (crisis module), and the place's history entry about it.
+          const placeId = newId();
+          const holdId = newId();
+          await tx.insertInto('crisis_places').values({ id: placeId, name: 'A sanctuary', kind: 'sanctuary', unit: 'places', description: null, area: null, team_id: a.hubTeamId, organisation_id: a.organisationId, directory_service_id: null, maximum: 2, held: 1, occupied: 0, opening_hours: null, capacity_updated_at: at, updated_at: at }).execute();
+          await tx.insertInto('crisis_place_holds').values({ id: holdId, place_id: placeId, person_id: mergedId, episode_id: episodeId, status: 'held', team_id: a.hubTeamId, note: 'Arriving at eight', held_by: a.hubPractitioner.userId, held_at: at, expires_at: at, admitted_by: null, admitted_at: null, discharged_by: null, discharged_at: null, discharge_note: null, released_by: null, released_at: null, release_reason: null, updated_at: at }).execute();
+          await tx.insertInto('crisis_place_events').values({ id: newId(), place_id: placeId, hold_id: holdId, kind: 'hold', at, by_user_id: a.hubPractitioner.userId, team_id: a.hubTeamId, held_after: 1, occupied_after: 0, maximum_after: 2, note: null }).execute();
+          // A safety plan of the merged record, with its one version (crisis module).
+          const safetyPlanId = newId();
+          await tx.insertInto('safety_plans').values({ id: safetyPlanId, person_id: mergedId, version: 1, created_by: a.hubPractitioner.userId, created_at: at, updated_by: a.hubPractitioner.userId, updated_at: at }).execute();
+          await tx.insertInto('safety_plan_versions').values({ id: newId(), plan_id: safetyPlanId, person_id: mergedId, version: 1, content: JSON.stringify({ warningSigns: ['Not sleeping'] }), change_note: null, written_by: a.hubPractitioner.userId, written_by_role: 'practitioner', written_by_team_id: a.hubTeamId, with_person: 1, created_at: at }).execute();
           // The other person's rows of the same kinds.
           await tx.insertInto('request_contact_attempts').values({ id: newId(), request_id: other.requestId, at, by_user_id: a.hubPractitioner.userId, method: 'phone', result: 'reached', note: 'Other person' }).execute();
           await tx.insertInto('referrals').values({ id: newId(), request_id: other.requestId, person_id: other.personId, service_id: newId(), referred_by: null, reason: 'Other', status: 'sent', status_note: null, created_at: at, updated_at: at }).execute();
@@ -193,8 +244,33 @@ for (const dialect of testDialects()) {
         await expect('request_breaches', await db.selectFrom('request_breaches').select(['id']).where('request_id', 'in', requests).execute());
         await expect('front_door_drafts', await db.selectFrom('front_door_drafts').select(['id_hash']).where('submitted_request_id', 'in', requests).execute());
         await expect('referrals', await db.selectFrom('referrals').select(['id']).where('person_id', 'in', ids).execute());
+        await expect('care_notes', await db.selectFrom('care_notes').select(['id']).where('person_id', 'in', ids).execute());
+        await expect('care_note_withholdings', await db.selectFrom('care_note_withholdings').select(['id']).where('person_id', 'in', ids).execute());
+        await expect('tasks', await db.selectFrom('tasks').select(['id']).where('person_id', 'in', ids).execute());
+        assert.ok(exported.tables.care_notes!.some((n) => n.body === 'A shared note'));
+        assert.ok(!JSON.stringify(exported).includes('Withheld words from a third party') && !JSON.stringify(exported).includes('The lead’s explanation'), 'a withheld note stays withheld in the export');
+        for (const table of ['network_members', 'network_label_changes', 'network_invites'] as const) await expect(table, await db.selectFrom(table).select(['id']).where('person_id', 'in', ids).execute());
+        assert.ok(!JSON.stringify(exported.tables.network_invites).includes('token_hash'), "an invitation link's key is not exported");
         await expect('outbox_messages', await db.selectFrom('outbox_messages').select(['id']).where('person_id', 'in', ids).execute());
+        const reviews = await db.selectFrom('care_reviews').select(['id']).where('person_id', 'in', ids).execute();
+        await expect('care_reviews', reviews);
+        await expect('care_review_ratings', await db.selectFrom('care_review_ratings').select(['id']).where('review_id', 'in', reviews.map((r) => r.id)).execute());
+        const meetings = await db.selectFrom('care_meetings').select(['id']).where('person_id', 'in', ids).execute();
+        await expect('care_meetings', meetings);
+        await expect('care_meeting_invitees', await db.selectFrom('care_meeting_invitees').select(['id']).where('meeting_id', 'in', meetings.map((m) => m.id)).execute());
+        const coordinations = await db.selectFrom('care_coordinations').select(['id']).where('person_id', 'in', ids).execute();
+        await expect('care_coordinations', coordinations);
+        await expect('care_team_members', await db.selectFrom('care_team_members').select(['id']).where('coordination_id', 'in', coordinations.map((c) => c.id)).execute());
+        for (const table of ['care_plans', 'care_plan_versions', 'care_plan_actions'] as const) await expect(table, await db.selectFrom(table).select(['id']).where('person_id', 'in', ids).execute());
         assert.deepEqual(new Set(exported.tables.outbox_messages!.map((m) => m.kind)), new Set(['front-door.acknowledgement', 'auth.sign-in-code']), 'the acknowledgement of their request and their sign-in codes');
+        const episodes = await db.selectFrom('crisis_episodes').select(['id']).where('person_id', 'in', ids).execute();
+        await expect('crisis_episodes', episodes);
+        for (const table of ['crisis_episode_responders', 'crisis_episode_actions'] as const) await expect(table, await db.selectFrom(table).select(['id']).where('episode_id', 'in', episodes.map((e) => e.id)).execute());
+        for (const table of ['crisis_follow_ups', 'crisis_feedback'] as const) await expect(table, await db.selectFrom(table).select(['id']).where('person_id', 'in', ids).execute());
+        assert.ok(!JSON.stringify(exported.tables.crisis_feedback).includes('token_hash'), "the answer link's key is not exported");
+        const placeHolds = await db.selectFrom('crisis_place_holds').select(['id']).where('person_id', 'in', ids).execute();
+        await expect('crisis_place_holds', placeHolds);
+        await expect('crisis_place_events', await db.selectFrom('crisis_place_events').select(['id']).where('hold_id', 'in', placeHolds.map((h) => h.id)).execute());
         await expect('users', [{ id: account.userId }]);
         // The audit trail: every event about them up to the export, the export's own event included.
         // …and what their account did: its sign-ins and codes asked for.

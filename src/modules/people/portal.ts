@@ -10,15 +10,15 @@ import type { Platform } from '../../platform/context.ts';
 import type { DB } from '../../platform/db/tables.ts';
 import { NotFoundError } from '../../platform/http/problems.ts';
 import { STATUS_WORDS } from '../front-door/index.ts';
-import { PURPOSE_BREAK_GLASS, recordIdsOf, rootOf } from './access.ts';
+import { ME_READ, PURPOSE_BREAK_GLASS, PURPOSE_OWN, recordIdsOf, rootOf } from './access.ts';
 import { describe } from './record.ts';
 import { BREAK_GLASS_REASONS } from './schemas.ts';
 import { personById } from './store.ts';
 import { accessLogPage, breakGlassGrantsOf, EXPORT_LEAVES_OUT, requestsOf, subjectAccessRows, teamNames, userNames } from './portal-store.ts';
 
 /** The permission of every portal page (the `person` role holds it). */
-export const ME_READ = 'me:record:read';
-export const PURPOSE_OWN = 'the person seeing their own record';
+// Defined with the other access rules (access.ts), so the network's pages can use them without this module.
+export { ME_READ, PURPOSE_OWN };
 /** Entries on one page of the access log. */
 export const ACCESS_LOG_PAGE = 50;
 
@@ -29,7 +29,7 @@ interface Me {
 }
 
 /** The signed-in person's own record (and those merged into it); not found for anyone else. */
-async function me(db: Kysely<DB>, actor: Actor): Promise<Me> {
+export async function me(db: Kysely<DB>, actor: Actor): Promise<Me> {
   if (actor.kind !== 'user' || !actor.personId || !authorize(actor, ME_READ)) throw new NotFoundError();
   const rootId = await rootOf(db, actor.personId);
   if (!rootId) throw new NotFoundError();
@@ -37,7 +37,7 @@ async function me(db: Kysely<DB>, actor: Actor): Promise<Me> {
 }
 
 /** One audit event per record of the person, as the practitioners' views are. */
-async function auditOwn(platform: Platform, who: Me, action: string, address: string | null): Promise<void> {
+export async function auditOwn(platform: Platform, who: Me, action: string, address: string | null): Promise<void> {
   await platform.db.write(async (tx) => {
     for (const personId of who.recordIds) {
       await recordAudit(tx, {
@@ -100,6 +100,47 @@ const ACTION_WORDS: Record<string, string> = {
   'people.portal.access-log': 'You looked at who has seen your record',
   'people.portal.download-page': 'You opened the download page',
   'people.portal.export': 'You downloaded your record',
+  // Notes, tasks and caseloads (care module).
+  'care.notes.view': 'Looked at the notes about you',
+  'care.note.view': 'Read a note about you',
+  'care.note.form-view': 'Opened a form to write a note about you',
+  'care.note.write': 'Wrote a note about you',
+  'care.note.correct': 'Corrected a note about you',
+  'care.note.addendum': 'Added to a note about you',
+  'care.note.withhold': 'Withheld a note from you, with a reason',
+  'care.note-withholdings.view': 'Saw a withheld note about you on a team lead’s list',
+  'care.note-withholding.view': 'Read a withheld note about you, to confirm or release it',
+  'care.note-withholding.confirm': 'Confirmed a note should be withheld from you',
+  'care.note-withholding.release': 'Released a withheld note so you can see it',
+  'care.note-withholding.escalate': 'A withheld note was not confirmed in time: team leads told',
+  'care.notes.portal-view': 'You looked at the notes about you',
+  'care.caseload.view': 'Saw you on their caseload',
+  'care.team-caseload.view': 'Saw you on their team’s caseload',
+  'care.tasks.view': 'Saw a task about you on their task list',
+  'care.team-tasks.view': 'Saw a task about you on their team’s task list',
+  'care.task.view': 'Looked at a task about you',
+  'care.task.done': 'Finished a task about you',
+  'care.task.cancel': 'Cancelled a task about you',
+  'care.task.assign': 'Gave a task about you to someone',
+  'crisis.safety-plan.view': 'Looked at your safety plan',
+  'crisis.safety-plan.pdf': 'Opened your safety plan as a PDF',
+  'crisis.safety-plan.history': 'Looked at the versions of your safety plan',
+  'crisis.safety-plan.version-view': 'Looked at an earlier version of your safety plan',
+  'crisis.safety-plan.edit-view': 'Opened your safety plan to change it',
+  'crisis.safety-plan.conflict-view': 'Saw your safety plan after a change that could not be saved',
+  'crisis.safety-plan.create': 'Wrote your safety plan',
+  'crisis.safety-plan.change': 'Changed your safety plan',
+  'people.network.view': 'Looked at your network and sharing',
+  'people.network.add-form': 'Opened the form to add someone to your network',
+  'people.network.add': 'Added someone to your network',
+  'people.network.member.view': 'Looked at what someone in your network can see',
+  'people.network.labels': 'Changed what someone in your network can see',
+  'people.network.details': 'Changed the details of someone in your network',
+  'people.network.invite': 'Invited someone in your network to make an account',
+  'people.network.remove': 'Removed someone from your network',
+  'people.network.join': 'Someone you invited made their account',
+  'people.network.shared-list': 'Saw that you share with them',
+  'people.network.shared-view': 'Looked at what you share with them',
 };
 
 /** A readable line for an action the log does not name: `people.duplicate.decide` → "people duplicate decide". */
@@ -175,9 +216,27 @@ const TABLE_WORDS: Record<string, string> = {
   break_glass_grants: 'Emergency access to your record',
   audit_events: 'Everyone who looked at or changed your record',
   outbox_messages: 'Messages we sent you',
+  care_notes: 'Notes about you',
+  care_note_withholdings: 'Notes withheld from you, and why',
+  tasks: 'Tasks about you',
+  network_members: 'Your network: who you share with',
+  network_label_changes: 'Every change to what people in your network can see',
+  network_invites: 'Invitations sent to people in your network',
+  safety_plans: 'Your safety plan',
+  safety_plan_versions: 'Every version of your safety plan',
+  care_coordinations: 'Teams coordinating your care',
+  care_team_members: 'Your care teams',
+  care_plans: 'Your plans',
+  care_plan_versions: 'Every version of your plans',
+  care_plan_actions: 'The actions in your plans',
+  crisis_episodes: 'Times you were in crisis and we responded',
+  crisis_episode_responders: 'Who responded to you in a crisis',
+  crisis_episode_actions: 'What happened while you were in crisis',
+  crisis_follow_ups: 'Follow-ups after you left hospital, a crisis house or a sanctuary',
+  crisis_feedback: 'Your answers about whether you got the right response',
 };
 
-const NAMED_USERS = new Set(['actor_user_id', 'by_user_id', 'user_id', 'decided_by', 'merged_by', 'unmerged_by', 'reviewed_by', 'referred_by', 'owner_user_id', 'referrer_user_id']);
+const NAMED_USERS = new Set(['actor_user_id', 'by_user_id', 'user_id', 'decided_by', 'merged_by', 'unmerged_by', 'reviewed_by', 'referred_by', 'owner_user_id', 'referrer_user_id', 'consent_recorded_by', 'added_by', 'removed_by', 'changed_by', 'created_by', 'used_by', 'opened_by', 'closed_by', 'key_worker_id', 'saved_by', 'assignee_id', 'finished_by']);
 const NAMED_TEAMS = new Set(['team_id', 'actor_team_id']);
 
 /** The export as sections of label and value pairs, for the readable HTML document: ids of people who acted are given with their names. */

@@ -48,9 +48,9 @@ export const GRANTS: Record<Role, readonly string[]> = {
   'network-member': ['session:end', 'me:network:read'],
   champion: ['session:end', 'home:read', 'directory:read', 'front-door:referral:create', 'community:champion'],
   practitioner: ['session:end', 'home:read', 'directory:read', 'front-door:referral:create', 'front-door:queue:read', 'front-door:queue:act', 'people:read', 'people:write', 'care:read', 'care:write', 'crisis:board:read', 'crisis:act'],
-  'team-lead': ['session:end', 'home:read', 'directory:read', 'front-door:referral:create', 'front-door:queue:read', 'front-door:queue:act', 'front-door:breaches:read', 'people:read', 'people:write', 'care:read', 'care:write', 'care:team:read', 'crisis:board:read', 'crisis:act', 'access:review'],
+  'team-lead': ['session:end', 'home:read', 'directory:read', 'front-door:referral:create', 'front-door:queue:read', 'front-door:queue:act', 'front-door:breaches:read', 'people:read', 'people:write', 'care:read', 'care:write', 'care:team:read', 'crisis:board:read', 'crisis:act', 'crisis:duty:manage', 'crisis:targets:manage', 'crisis:measures:read', 'crisis:places:manage', 'access:review'],
   'provider-admin': ['session:end', 'home:read', 'directory:read', 'directory:services:manage'],
-  commissioner: ['session:end', 'home:read', 'directory:read', 'insights:read'],
+  commissioner: ['session:end', 'home:read', 'directory:read', 'insights:read', 'crisis:measures:read'],
   admin: ['session:end', 'home:read', 'directory:read', 'admin:users:manage', 'admin:outbox:read', 'admin:audit:read', 'admin:timers:read'],
 };
 

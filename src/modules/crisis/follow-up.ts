@@ -1,0 +1,162 @@
+// Follow-up within 72 hours (issue 6, item 5): the NHS Standard Contract asks that someone discharged
+// from a mental health inpatient stay is followed up within 72 hours; we apply the same rule to a
+// crisis house, a sanctuary stay and the close of a crisis episode. A discharge makes, in its own unit
+// of work, a follow-up task for the team due 72 hours after the discharge, a row that ties the task to
+// the discharge, and a durable timer at the due time. When the timer runs and the task is still open,
+// the follow-up is escalated: marked, and every team lead of the team is told (no personal data in
+// the email). A follow-up is "within 72 hours" when its task was done by its due time (measures).
+import type { Kysely } from 'kysely';
+import { recordAudit } from '../../platform/access/audit.ts';
+import type { Platform } from '../../platform/context.ts';
+import type { Tx } from '../../platform/db/database.ts';
+import { newId } from '../../platform/db/ids.ts';
+import type { CrisisFollowUpsTable, DB } from '../../platform/db/tables.ts';
+import { scheduleTimer } from '../../platform/jobs/timers.ts';
+import { enqueueMessage } from '../../platform/notify/outbox.ts';
+import { formatDateTime } from '../../platform/views/format.ts';
+import { createTask } from '../care/index.ts';
+import { publishBoardChange, teamLeadEmails } from './episode-store.ts';
+import { followUpOfDischarge, followUpWithTask, insertFollowUp, markFollowUpEscalated, openFollowUpsOfTeams } from './follow-up-store.ts';
+
+export const FOLLOW_UP_HOURS = 72;
+export const FOLLOW_UP_OVERDUE_TIMER = 'crisis:follow-up-overdue';
+export const FOLLOW_UP_TASK_KIND = 'crisis-follow-up';
+
+export type DischargedFrom = CrisisFollowUpsTable['discharged_from'];
+
+const FROM_TEXT: Record<DischargedFrom, string> = {
+  admission: 'an inpatient admission',
+  'crisis-house': 'a crisis house',
+  episode: 'a crisis episode',
+  sanctuary: 'a sanctuary',
+};
+
+export interface FollowUpInput {
+  personId: string;
+  teamId: string;
+  dischargedAt: Date;
+  from: DischargedFrom;
+  /** The admission, the crisis house stay, the episode or the sanctuary visit. */
+  sourceId: string;
+  /** The user who recorded the discharge; null when the system did. */
+  by?: string | null;
+  byRole?: string | null;
+}
+
+/**
+ * Schedules the follow-up of a discharge in the caller's unit of work. Idempotent per discharge: a
+ * second call for the same `from` and `sourceId` returns the follow-up already made.
+ */
+export async function scheduleFollowUp(platform: Platform, tx: Kysely<DB>, input: FollowUpInput): Promise<{ followUpId: string; taskId: string; dueAt: Date }> {
+  const existing = await followUpOfDischarge(tx, input.from, input.sourceId);
+  if (existing) return { followUpId: existing.id, taskId: existing.task_id, dueAt: new Date(existing.due_at) };
+  const now = platform.clock.now();
+  const dueAt = new Date(input.dischargedAt.getTime() + FOLLOW_UP_HOURS * 3_600_000);
+  const id = newId();
+  const taskId = await createTask(tx, {
+    teamId: input.teamId,
+    personId: input.personId,
+    title: `Follow up within 72 hours of discharge from ${FROM_TEXT[input.from]}`,
+    detail: `Discharged ${formatDateTime(input.dischargedAt.toISOString())}. Contact the person by ${formatDateTime(dueAt.toISOString())}: check how they are, their safety plan, and what support they need next.`,
+    dueAt,
+    source: 'crisis',
+    sourceKind: FOLLOW_UP_TASK_KIND,
+    sourceId: id,
+    createdBy: input.by ?? null,
+    at: now,
+  });
+  await insertFollowUp(tx, {
+    id,
+    person_id: input.personId,
+    team_id: input.teamId,
+    discharged_from: input.from,
+    source_id: input.sourceId,
+    discharged_at: input.dischargedAt.toISOString(),
+    due_at: dueAt.toISOString(),
+    task_id: taskId,
+    escalated_at: null,
+    created_at: now.toISOString(),
+  });
+  await scheduleTimer(tx, { kind: FOLLOW_UP_OVERDUE_TIMER, dueAt, payload: { followUpId: id }, dedupeKey: `${FOLLOW_UP_OVERDUE_TIMER}:${id}` });
+  await publishBoardChange(tx, { teamId: input.teamId, followUpId: id, change: 'follow-up-created' }, now);
+  await recordAudit(tx, {
+    at: now,
+    actorUserId: input.by ?? null,
+    actorRole: input.byRole ?? (input.by ? null : 'system'),
+    actorTeamId: input.teamId,
+    action: 'crisis.follow-up.create',
+    entityType: 'crisis-follow-up',
+    entityId: id,
+    personId: input.personId,
+    purpose: 'direct care',
+    outcome: 'success',
+  });
+  return { followUpId: id, taskId, dueAt };
+}
+
+/** The overdue timer: a follow-up whose task is still open at its due time is escalated to the team's leads. */
+export async function onFollowUpOverdue(platform: Platform, tx: Tx, payload: unknown): Promise<void> {
+  const followUpId = (payload as { followUpId?: string } | null)?.followUpId;
+  if (!followUpId) return;
+  const row = await followUpWithTask(tx, followUpId);
+  if (row?.status !== 'open' || row.escalated_at) return;
+  const now = platform.clock.now();
+  await markFollowUpEscalated(tx, row.id, now);
+  await publishBoardChange(tx, { teamId: row.team_id, followUpId: row.id, change: 'follow-up-overdue' }, now);
+  const leads = await teamLeadEmails(tx, row.team_id);
+  for (const email of leads) {
+    await enqueueMessage(tx, platform.clock, {
+      channel: 'email',
+      to: email,
+      kind: 'crisis.follow-up-overdue',
+      personalisation: {
+        subject: 'A follow-up after discharge is overdue',
+        body: `A follow-up within 72 hours of discharge was due by ${formatDateTime(row.due_at)} and has not been done. It is marked overdue on the crisis board. Please make sure someone contacts the person today.`,
+      },
+      dedupeKey: `crisis.follow-up-overdue:${row.id}:${email}`,
+    });
+  }
+  await recordAudit(tx, {
+    at: now,
+    actorUserId: null,
+    actorRole: 'system',
+    actorTeamId: row.team_id,
+    action: 'crisis.follow-up.escalate',
+    entityType: 'crisis-follow-up',
+    entityId: row.id,
+    personId: row.person_id,
+    purpose: 'direct care',
+    outcome: 'success',
+  });
+}
+
+/** Registers the overdue timer's handler (called when the module is registered). */
+export function registerFollowUpTimers(platform: Platform): void {
+  platform.timers.register(FOLLOW_UP_OVERDUE_TIMER, (tx, payload) => onFollowUpOverdue(platform, tx, payload));
+}
+
+export interface FollowUpDue {
+  id: string;
+  personId: string;
+  teamId: string;
+  dischargedFrom: DischargedFrom;
+  dischargedAt: string;
+  dueAt: string;
+  taskId: string;
+  escalatedAt: string | null;
+}
+
+/** Open follow-ups of these teams, the earliest due first (the board lists them). */
+export async function followUpsDue(db: Kysely<DB>, teamIds: readonly string[]): Promise<FollowUpDue[]> {
+  const rows = await openFollowUpsOfTeams(db, teamIds);
+  return rows.map((r) => ({
+    id: r.id,
+    personId: r.person_id,
+    teamId: r.team_id,
+    dischargedFrom: r.discharged_from,
+    dischargedAt: r.discharged_at,
+    dueAt: r.due_at,
+    taskId: r.task_id,
+    escalatedAt: r.escalated_at,
+  }));
+}

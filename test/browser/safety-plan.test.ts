@@ -1,0 +1,90 @@
+// A safety plan in a real browser: the person writes their own in the portal (an error first, kept
+// what was typed), reads it, sees every version, meets a save refused because the plan changed in
+// another tab, and prints it: each page with no axe violation, only the app's own requests, and a
+// printout without the menus but with the numbers to call.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { paths } from '../../src/modules/crisis/paths.ts';
+import { aPerson, personWithRequest } from '../../src/modules/people/testing.ts';
+import { createTestPersonAccount, lastSignInCode } from '../../src/testing/auth.ts';
+import { BROWSER_TEST, type BrowserHarness, chromiumSkip, expectNoAxeViolations, pressEnterAndWait, tabTo, startBrowserApp, submit } from './browser.ts';
+
+function pathOf(page: Page): string {
+  return new URL(page.url()).pathname;
+}
+
+describe('a safety plan, in a browser', { skip: chromiumSkip() }, () => {
+  let h: BrowserHarness;
+  before(async () => {
+    h = await startBrowserApp();
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  it('is written, read, versioned, refused when it changed meanwhile, and printed, with no axe violation', BROWSER_TEST, async () => {
+    const { personId } = await personWithRequest(h.test, aPerson());
+    const account = await createTestPersonAccount(h.test.db, h.test.clock, { personId });
+    const page = await h.newPage();
+    await page.goto(h.url('/sign-in/my-record'));
+    await page.getByLabel('Email address or mobile number', { exact: true }).fill(account.email);
+    await submit(page, 'Send me a code');
+    await page.getByLabel('Code', { exact: true }).fill(await lastSignInCode(h.test.db, account.email));
+    await submit(page, 'Sign in');
+    assert.equal(pathOf(page), '/my-record');
+
+    // From the portal home, by keyboard.
+    await tabTo(page, page.getByRole('link', { name: /Your safety plan/ }));
+    await pressEnterAndWait(page);
+    assert.equal(pathOf(page), paths.mySafetyPlan);
+    await expectNoAxeViolations(page);
+    await Promise.all([page.waitForEvent('load'), page.getByRole('link', { name: 'Write your safety plan' }).click()]);
+    assert.equal(pathOf(page), paths.mySafetyPlanEdit);
+    await expectNoAxeViolations(page);
+
+    // A phone number that is not one: the error summary, and what was typed kept.
+    await page.getByLabel('Step 1: My warning signs', { exact: true }).fill('Pacing at night\nNot answering my phone');
+    await page.getByLabel('Person 1: name', { exact: true }).fill('Chris');
+    await page.getByLabel('Person 1: phone number (optional)', { exact: true }).fill('ring me');
+    await submit(page, 'Save the plan');
+    assert.match((await page.getByRole('alert').first().textContent()) ?? '', /There is a problem/);
+    assert.equal(await page.getByLabel('Step 1: My warning signs', { exact: true }).inputValue(), 'Pacing at night\nNot answering my phone');
+    await expectNoAxeViolations(page);
+    await page.getByLabel('Person 1: phone number (optional)', { exact: true }).fill('07700 900462');
+    await submit(page, 'Save the plan');
+    assert.equal(pathOf(page), paths.mySafetyPlan);
+    assert.match((await page.locator('main').textContent()) ?? '', /Pacing at night/);
+    await expectNoAxeViolations(page);
+
+    // Printed: no header or footer, the numbers to call first.
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.locator('header.nhsuk-header').isVisible(), false, 'no menus on paper');
+    assert.equal(await page.locator('#crisis-numbers').isVisible(), true, 'the numbers to call on paper');
+    await page.emulateMedia({ media: 'screen' });
+    const pdf = await page.request.get(h.url(paths.mySafetyPlanPdf));
+    assert.equal((await pdf.body()).subarray(0, 5).toString('latin1'), '%PDF-');
+
+    // Two tabs open the form; the second saves first; the first is refused, with both versions shown.
+    const other = await page.context().newPage();
+    await page.goto(h.url(paths.mySafetyPlanEdit));
+    await other.goto(h.url(paths.mySafetyPlanEdit));
+    await other.getByLabel('My reasons for living', { exact: true }).fill('My niece');
+    await submit(other, 'Save the plan');
+    await page.getByLabel('My reasons for living', { exact: true }).fill('Finishing my course');
+    await submit(page, 'Save the plan');
+    assert.match((await page.locator('main').textContent()) ?? '', /This plan changed after you opened it/);
+    assert.equal(await page.getByRole('textbox', { name: 'My reasons for living' }).inputValue(), 'Finishing my course');
+    await expectNoAxeViolations(page);
+    await submit(page, 'Save the plan');
+    assert.equal(pathOf(page), paths.mySafetyPlan);
+
+    await page.goto(h.url(paths.mySafetyPlanHistory));
+    assert.match((await page.locator('main').textContent()) ?? '', /Version 3/);
+    await expectNoAxeViolations(page);
+    await page.goto(h.url(paths.mySafetyPlanVersion('1')));
+    await expectNoAxeViolations(page);
+    h.expectOnlyAppRequests();
+    await page.context().close();
+  });
+});
