@@ -6,6 +6,7 @@
 //   npm run test:only -- src/modules/directory    only the files under a path
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 function findTests(dir: string, out: string[] = []): string[] {
@@ -27,14 +28,17 @@ if (files.length === 0) {
 }
 
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
+// The TAP totals go to a file of this run's own, so two runs at once (a developer's and an editor's) cannot read each other's.
+const tapFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mutual-tests-')), 'results.tap');
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', '--test-reporter-destination=.test-results.tap', ...files],
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tapFile}`, ...files],
   { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, NODE_ENV: 'test' } },
 );
 
 child.on('exit', (code, signal) => {
-  const tap = fs.existsSync('.test-results.tap') ? fs.readFileSync('.test-results.tap', 'utf8') : '';
+  const tap = fs.existsSync(tapFile) ? fs.readFileSync(tapFile, 'utf8') : '';
+  fs.rmSync(path.dirname(tapFile), { recursive: true, force: true });
   const total = (name: string) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 'NaN');
   const tests = total('tests');
   const pass = total('pass');
