@@ -86,6 +86,9 @@ const TABLE: Record<string, string> = {
   'GET /my-record/download':                                          '.  .  .  .  .  .  y  y  .  .  .',
   'GET /my-record/download/my-record.json':                           '.  .  .  .  .  .  y  y  .  .  .',
   'GET /my-record/download/my-record.html':                           '.  .  .  .  .  .  y  y  .  .  .',
+  'GET /my-record/messages':                                          '.  .  .  .  .  .  y  y  .  .  .',
+  'GET /my-record/entries':                                           '.  .  .  .  .  .  y  y  .  .  .',
+  'POST /my-record/entries':                                          '.  .  .  .  .  .  y  y  .  .  .', // (an empty form: the text is required)
   // The network, from the portal and from the record; the invitation link; the member's side.
   'GET /my-record/network':                                           '.  .  .  .  .  .  y  y  .  .  .',
   'GET /my-record/network/add':                                       '.  .  .  .  .  .  y  y  .  .  .',

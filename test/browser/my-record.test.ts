@@ -63,6 +63,23 @@ describe("the person's portal, in a browser", { skip: chromiumSkip() }, () => {
 
       await page.goto(h.url('/my-record/download'));
       await expectNoAxeViolations(page);
+
+      // The messages we sent them (the acknowledgement of their request), and writing in their record.
+      await page.goto(h.url('/my-record/messages'));
+      assert.match((await page.locator('main').textContent()) ?? '', /we have your request for help/);
+      await expectNoAxeViolations(page);
+      await page.goto(h.url('/my-record/entries'));
+      await expectNoAxeViolations(page);
+      await tabTo(page, page.getByRole('button', { name: 'Add to my record' }));
+      await pressEnterAndWait(page);
+      assert.match((await page.getByRole('alert').first().textContent()) ?? '', /There is a problem/);
+      await expectNoAxeViolations(page);
+      await typeInto(page, 'What do you want to write?', 'Walking in the mornings helps.');
+      await tabTo(page, page.getByRole('button', { name: 'Add to my record' }));
+      await pressEnterAndWait(page);
+      assert.equal(pathOf(page), '/my-record/entries');
+      assert.match((await page.locator('main').textContent()) ?? '', /Walking in the mornings helps\./);
+      await expectNoAxeViolations(page);
       h.expectOnlyAppRequests();
       await page.context().close();
   });

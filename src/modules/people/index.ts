@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../../platform/context.ts';
 import type { ModuleSeed } from '../../platform/seed/module-seed.ts';
-import { mergeTimeline } from './record.ts';
+import { entriesTimeline, mergeTimeline } from './record.ts';
 import networkRoutes from './network-routes.ts';
 import { networkTimeline } from './network.ts';
 import portalRoutes from './portal-routes.ts';
@@ -41,8 +41,11 @@ export const seed: ModuleSeed = { name: 'people', seedDemo: seedPeopleDemo };
 
 export default async function people(app: FastifyInstance, opts: { platform: Platform }) {
   const { platform } = opts;
-  // The module's own entries: merges of a person's records, and their undoing; changes to their network.
-  registerPersonSource(platform, { name: 'people', timeline: async (db, ids) => [...(await mergeTimeline(db, ids)), ...(await networkTimeline(db, ids))] });
+  // The module's own entries: merges of a person's records, and their undoing; changes to their network; what the person wrote (portal).
+  registerPersonSource(platform, {
+    name: 'people',
+    timeline: async (db, ids) => [...(await mergeTimeline(db, ids)), ...(await networkTimeline(db, ids)), ...(await entriesTimeline(db, ids))],
+  });
   await app.register(peopleRoutes, { platform });
   // The person's own portal (item 3).
   await app.register(portalRoutes, { platform });

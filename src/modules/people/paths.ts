@@ -14,6 +14,8 @@ export const paths = {
   myDownload: '/my-record/download',
   myDownloadJson: '/my-record/download/my-record.json',
   myDownloadHtml: '/my-record/download/my-record.html',
+  myMessages: '/my-record/messages',
+  myEntries: '/my-record/entries',
   // The person's network (item 2): the person manages it from the portal, practitioners on the record.
   myNetwork: '/my-record/network',
   myNetworkAdd: '/my-record/network/add',

@@ -1,12 +1,20 @@
 // The person's portal (issue 5, item 3): their own record, who has looked at it, and downloading
 // everything. Each route needs `me:record:read`, which only the `person` role holds; the domain
 // calls (portal.ts) find the record from the signed-in account, never from the address.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../platform/context.ts';
+import { orShowErrors, parseInput, type Shown } from '../../platform/http/problems.ts';
 import { paths } from './paths.ts';
-import { ME_READ, myAccessLog, myDownloadPage, myRecord, mySubjectAccessExport, readableExport } from './portal.ts';
+import { addMyEntry, entrySchema, ME_READ, ME_WRITE, myAccessLog, myDownloadPage, myEntries, myMessages, myRecord, mySubjectAccessExport, readableExport } from './portal.ts';
 
 const me = { permission: ME_READ } as const;
+const meWrite = { permission: ME_WRITE } as const;
+
+/** `?page=` of the messages: a page number from 1 (the newest), or the first page. */
+function pageOf(request: FastifyRequest<{ Querystring: { page?: string } }>): number {
+  const raw = request.query.page;
+  return typeof raw === 'string' && /^[1-9]\d{0,5}$/.test(raw) ? Number(raw) : 1;
+}
 
 /** `?before=` of the access log: a position in the audit trail, or nothing (the newest page). */
 function beforeOf(request: FastifyRequest<{ Querystring: { before?: string } }>): number | undefined {
@@ -29,6 +37,39 @@ export default async function portalRoutes(app: FastifyInstance, opts: { platfor
   app.get<{ Querystring: { before?: string } }>(paths.myAccessLog, { config: me }, async (request, reply) => {
     const log = await myAccessLog(platform, request.actor, beforeOf(request), request.ip);
     return reply.view('people/views/my-record/access-log.njk', { title: 'Who has looked at your record', ...log, paths });
+  });
+
+  // The messages we sent the person: when, how, what they said, and whether they went; newest first.
+  app.get<{ Querystring: { page?: string } }>(paths.myMessages, { config: me }, async (request, reply) => {
+    const page = await myMessages(platform, request.actor, pageOf(request), request.ip);
+    return reply.view('people/views/my-record/messages.njk', { title: 'Messages we sent you', ...page, paths });
+  });
+
+  // The person's own entries, in their own words: the list and the form to add one (never changed: a new entry instead).
+  const showEntries = async (request: FastifyRequest, reply: FastifyReply, extra: Shown = {}) => {
+    const page = await myEntries(platform, request.actor, request.ip);
+    return reply.code(extra.status ?? 200).view('people/views/my-record/entries.njk', {
+      title: 'Write in your record',
+      ...page,
+      added: !extra.errors && (request.query as { added?: string } | undefined)?.added === '1',
+      values: extra.values ?? {},
+      errors: extra.errors,
+      paths,
+    });
+  };
+  app.get(paths.myEntries, { config: me }, async (request, reply) => showEntries(request, reply));
+  app.post(paths.myEntries, { config: meWrite }, async (request, reply) => {
+    const parsed = parseInput(entrySchema, request.body);
+    const show = (extra: Shown) => showEntries(request, reply, extra);
+    if (!parsed.ok) return show({ errors: parsed.errors, values: parsed.values, status: 400 });
+    return orShowErrors(
+      request,
+      async () => {
+        await addMyEntry(platform, request.actor, parsed.data, request.ip);
+        return reply.redirect(`${paths.myEntries}?added=1`, 303);
+      },
+      show,
+    );
   });
 
   // Download everything: the page, then the export as JSON or as a readable HTML document.

@@ -32,6 +32,7 @@ import type {
   NetworkMembersTable,
   OutboxMessagesTable,
   PeopleTable,
+  PersonEntriesTable,
   PersonDuplicateCandidatesTable,
   PersonMergesTable,
   ReferralsTable,
@@ -70,6 +71,38 @@ export async function accessLogPage(db: Kysely<DB>, personIds: readonly string[]
   if (page.before !== undefined) q = q.where('audit_events.seq', '<', page.before);
   const rows = await q.orderBy('audit_events.seq', 'desc').limit(page.limit).execute();
   return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+}
+
+/** One page of the messages sent to the person (their records given), newest first. */
+export async function messagesPage(db: Kysely<DB>, personIds: readonly string[], page: { offset: number; limit: number }) {
+  if (personIds.length === 0) return [];
+  return db
+    .selectFrom('outbox_messages')
+    .select(['id', 'channel', 'kind', 'personalisation', 'status', 'created_at', 'sent_at'])
+    .where('person_id', 'in', [...personIds])
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .offset(page.offset)
+    .limit(page.limit)
+    .execute();
+}
+
+/** What the person wrote in their own words (their records given), newest first. */
+export async function entriesOf(db: Kysely<DB>, personIds: readonly string[]) {
+  if (personIds.length === 0) return [];
+  return db
+    .selectFrom('person_entries')
+    .leftJoin('users', 'users.id', 'person_entries.written_by')
+    .select(['person_entries.id', 'person_entries.person_id', 'person_entries.body', 'person_entries.written_at', 'users.display_name as written_by_name'])
+    .where('person_entries.person_id', 'in', [...personIds])
+    .orderBy('person_entries.written_at', 'desc')
+    .orderBy('person_entries.id', 'desc')
+    .execute();
+}
+
+/** Keeps an entry the person wrote (in the caller's unit of work); entries are never changed. */
+export async function insertEntry(tx: Kysely<DB>, entry: { id: string; personId: string; body: string; at: string; by: string }): Promise<void> {
+  await tx.insertInto('person_entries').values({ id: entry.id, person_id: entry.personId, body: entry.body, written_at: entry.at, written_by: entry.by }).execute();
 }
 
 /** Every emergency access (break glass) to the records, newest first, with who, their team and the review. */
@@ -149,6 +182,7 @@ const DRAFTS = ['id_hash', 'answers', 'submitted_request_id', 'created_at', 'upd
 const REFERRALS = ['id', 'request_id', 'person_id', 'service_id', 'referred_by', 'reason', 'status', 'status_note', 'created_at', 'updated_at'] as const satisfies Columns<ReferralsTable>;
 const AUDIT = ['seq', 'at', 'actor_user_id', 'actor_role', 'actor_team_id', 'action', 'entity_type', 'entity_id', 'person_id', 'purpose', 'outcome'] as const satisfies Columns<AuditEventsTable>;
 const OUTBOX = ['id', 'channel', 'recipient', 'kind', 'personalisation', 'status', 'attempts', 'provider_reference', 'dedupe_key', 'created_at', 'sent_at', 'last_error', 'person_id'] as const satisfies Columns<OutboxMessagesTable>;
+const PERSON_ENTRIES = ['id', 'person_id', 'body', 'written_at', 'written_by'] as const satisfies Columns<PersonEntriesTable>;
 const SAFETY_PLANS = ['id', 'person_id', 'version', 'created_by', 'created_at', 'updated_by', 'updated_at'] as const satisfies Columns<SafetyPlansTable>;
 const SAFETY_PLAN_VERSIONS = ['id', 'plan_id', 'person_id', 'version', 'content', 'change_note', 'written_by', 'written_by_role', 'written_by_team_id', 'with_person', 'created_at'] as const satisfies Columns<SafetyPlanVersionsTable>;
 const NETWORK_MEMBERS = [
@@ -240,6 +274,8 @@ export async function subjectAccessRows(db: Kysely<DB>, personIds: readonly stri
       .execute(),
     db.selectFrom('outbox_messages').select(OUTBOX).where('person_id', 'in', ids).orderBy('created_at').execute(),
   ]);
+  // What the person wrote in their own words (portal).
+  const personEntries = await db.selectFrom('person_entries').select(PERSON_ENTRIES).where('person_id', 'in', ids).orderBy('written_at').orderBy('id').execute();
   // Safety plans (crisis module): the plan and every version of it.
   const [safetyPlans, safetyPlanVersions] = await Promise.all([
     db.selectFrom('safety_plans').select(SAFETY_PLANS).where('person_id', 'in', ids).orderBy('created_at').execute(),
@@ -295,6 +331,7 @@ export async function subjectAccessRows(db: Kysely<DB>, personIds: readonly stri
     referrals,
     audit_events: audit.map((a) => ({ ...a, seq: Number(a.seq) })),
     outbox_messages: outbox,
+    person_entries: personEntries,
     safety_plans: safetyPlans,
     safety_plan_versions: safetyPlanVersions,
     users: accounts,

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { recordAudit } from '../../platform/access/audit.ts';
 import { newId } from '../../platform/db/ids.ts';
+import { enqueueMessage } from '../../platform/notify/outbox.ts';
 import { testDialects } from '../../platform/db/testing.ts';
 import { Browser, buildTestApp, type TestApp } from '../../testing/app.ts';
 import { createTestPersonAccount, signIn, signInPerson, type TestPersonAccount } from '../../testing/auth.ts';
@@ -14,7 +15,7 @@ import { EXPORT_LEAVES_OUT } from './portal-store.ts';
 import { decideDuplicateFor } from './record.ts';
 import { type Alliance, aPerson, createAlliance, type Member, personWithoutRequest, personWithRequest } from './testing.ts';
 
-const ROUTES = [paths.myRecord, paths.myAccessLog, paths.myDownload, paths.myDownloadJson, paths.myDownloadHtml];
+const ROUTES = [paths.myRecord, paths.myAccessLog, paths.myMessages, paths.myEntries, paths.myDownload, paths.myDownloadJson, paths.myDownloadHtml];
 
 for (const dialect of testDialects()) {
   describe(`the person's portal (${dialect.name})`, { skip: dialect.skip }, () => {
@@ -70,7 +71,7 @@ for (const dialect of testDialects()) {
         it(`${url}: the person, and only the person, sees their own record`, async () => {
           const mine = await personBrowser.get(url);
           assert.equal(mine.statusCode, 200);
-          if (url !== paths.myDownload && url !== paths.myAccessLog) assert.ok(mine.body.includes(familyName), 'their own record');
+          if (url !== paths.myDownload && url !== paths.myAccessLog && url !== paths.myMessages && url !== paths.myEntries) assert.ok(mine.body.includes(familyName), 'their own record');
           assert.ok(!mine.body.includes(other.familyName), 'nothing of another person');
 
           const theirs = await other.browser.get(url);
@@ -151,6 +152,107 @@ for (const dialect of testDialects()) {
       assert.deepEqual(shown, [...Array(60).keys()].reverse(), 'each once, newest first');
     });
 
+    it('lists every message we sent them, newest first: when, how, subject and text as sent, whether it was sent; nothing of another person; audited', async () => {
+      t.clock.advanceMinutes(1);
+      await t.db.write(async (tx) => {
+        await enqueueMessage(tx, t.clock, { channel: 'email', to: account.email, kind: 'test.portal-message', personalisation: { subject: 'About your next meeting', body: 'We will meet on Tuesday at the team base.' }, personId: mergedId });
+        await enqueueMessage(tx, t.clock, { channel: 'sms', to: other.account.mobile, kind: 'test.portal-message', personalisation: { body: 'A text for the other person only.' }, personId: other.personId });
+      });
+      const res = await personBrowser.get(paths.myMessages);
+      assert.equal(res.statusCode, 200);
+      const rows = res.body.split('<tr').slice(2);
+      assert.ok(rows.length >= 2, 'their messages are listed');
+      assert.match(rows[0]!, /Email/);
+      assert.match(rows[0]!, /Subject: About your next meeting/);
+      assert.match(rows[0]!, /We will meet on Tuesday at the team base\./);
+      assert.match(rows[0]!, /Waiting to be sent/, 'whether it was sent, in words');
+      assert.ok(rows.some((r) => r.includes(`reference ${reference}`) && r.includes('Text message')), 'the acknowledgement of their request, as sent');
+      assert.ok(!res.body.includes('A text for the other person only'), "nothing of another person's messages");
+      const otherReference = (await t.db.read.selectFrom('requests').select(['reference']).where('id', '=', other.requestId).executeTakeFirstOrThrow()).reference;
+      assert.ok(!res.body.includes(otherReference));
+      assert.ok(!/sign-in code is \d/.test(res.body), 'a sign-in code is listed without the code');
+      const theirs = await other.browser.get(paths.myMessages);
+      assert.ok(theirs.body.includes('A text for the other person only') && !theirs.body.includes('About your next meeting'), 'the other person sees only theirs');
+      const events = await t.db.read.selectFrom('audit_events').select(['person_id', 'purpose']).where('action', '=', 'people.portal.messages').where('actor_user_id', '=', account.userId).execute();
+      assert.ok(events.some((e) => e.person_id === keptId) && events.some((e) => e.person_id === mergedId), 'audited for each of their records');
+      assert.ok(events.every((e) => e.purpose === 'the person seeing their own record'));
+      assert.match((await personBrowser.get(paths.myRecord)).body, /href="\/my-record\/messages"/, 'linked from the home page');
+    });
+
+    it('pages the messages, 50 a page, without repeating or skipping one', async () => {
+      await t.db.write(async (tx) => {
+        for (let i = 0; i < 55; i++) {
+          t.clock.advance(1000);
+          await enqueueMessage(tx, t.clock, { channel: 'sms', to: account.mobile, kind: 'test.paging', personalisation: { body: `Paging message ${i}.` }, personId: keptId });
+        }
+      });
+      const first = await personBrowser.get(paths.myMessages);
+      assert.match(first.body, /href="\/my-record\/messages\?page=2"/, 'a link to older messages');
+      const second = await personBrowser.get(`${paths.myMessages}?page=2`);
+      const shown = (html: string) => [...html.matchAll(/Paging message (\d+)\./g)].map((m) => Number(m[1]));
+      assert.equal(shown(first.body).length, 50);
+      assert.deepEqual([...shown(first.body), ...shown(second.body)], [...Array(55).keys()].reverse(), 'each once, newest first');
+      assert.match(second.body, /href="\/my-record\/messages"/, 'a link back to newer ones');
+    });
+
+    describe('their own entries', () => {
+      const words = 'I have been sleeping better since I started walking in the mornings.\nPlease call after 6pm.';
+
+      it('an empty entry gives an error summary, keeps what was typed and adds nothing', async () => {
+        await personBrowser.get(paths.myEntries);
+        const empty = await personBrowser.post(paths.myEntries, { body: '   ' });
+        assert.equal(empty.statusCode, 400);
+        assert.match(empty.body, /There is a problem/);
+        assert.match(empty.body, /href="#body">\s*Enter what you want to write/);
+        const bad = await personBrowser.post(paths.myEntries, { body: 'Kept words \u0007 here' });
+        assert.equal(bad.statusCode, 400);
+        assert.match(bad.body, /must not contain unusual characters/);
+        assert.ok(bad.body.includes('Kept words'), 'what was typed is kept');
+        const tooLong = await personBrowser.post(paths.myEntries, { body: 'x'.repeat(5001) });
+        assert.equal(tooLong.statusCode, 400);
+        assert.match(tooLong.body, /5,000 characters or fewer/);
+        const rows = await t.db.read.selectFrom('person_entries').select(['id']).where('person_id', 'in', [keptId, mergedId]).execute();
+        assert.equal(rows.length, 0, 'nothing kept');
+      });
+
+      it('is added on their record, shown to them, audited, and on the practitioner’s timeline; another person never sees it', async () => {
+        t.clock.advanceMinutes(1);
+        await personBrowser.get(paths.myEntries);
+        const res = await personBrowser.post(paths.myEntries, { body: words });
+        assert.equal(res.statusCode, 303);
+        assert.equal(res.headers.location, `${paths.myEntries}?added=1`);
+        const row = await t.db.read.selectFrom('person_entries').selectAll().where('person_id', 'in', [keptId, mergedId]).executeTakeFirstOrThrow();
+        assert.equal(row.person_id, keptId, 'on the record kept after the merge');
+        assert.equal(row.written_by, account.userId);
+        assert.equal(row.body, words);
+        assert.equal(row.written_at, t.clock.now().toISOString());
+
+        const page = await personBrowser.get(`${paths.myEntries}?added=1`);
+        assert.match(page.body, /Your entry has been added/);
+        assert.match(page.body, /This is not for urgent help/, 'the page says no one is told straight away');
+        assert.match(page.body, /id="crisis-help"/, 'with the crisis panel');
+        assert.ok(page.body.includes('I have been sleeping better since I started walking in the mornings.'));
+        assert.match((await personBrowser.get(paths.myRecord)).body, /href="\/my-record\/entries"/, 'linked from the home page');
+
+        const audit = await t.db.read.selectFrom('audit_events').select(['person_id', 'actor_role', 'purpose', 'entity_id']).where('action', '=', 'people.portal.entry-add').where('actor_user_id', '=', account.userId).execute();
+        assert.equal(audit.length, 1);
+        assert.deepEqual(audit[0], { person_id: keptId, actor_role: 'person', purpose: 'the person seeing their own record', entity_id: row.id });
+        const views = await t.db.read.selectFrom('audit_events').select(['person_id']).where('action', '=', 'people.portal.entries').where('actor_user_id', '=', account.userId).execute();
+        assert.ok(views.some((e) => e.person_id === keptId) && views.some((e) => e.person_id === mergedId), 'each view audited for each of their records');
+
+        const record = await staff.get(a.hubPractitioner)!.get(paths.person(keptId));
+        assert.equal(record.statusCode, 200);
+        assert.match(record.body, /Entry by the person/);
+        assert.ok(record.body.includes('I have been sleeping better since I started walking in the mornings.'), 'the text as detail');
+
+        const theirs = await other.browser.get(paths.myEntries);
+        assert.equal(theirs.statusCode, 200);
+        assert.ok(!theirs.body.includes('sleeping better'), 'another person never sees it');
+        assert.match(theirs.body, /You have not written anything yet/);
+        assert.equal((await staff.get(a.commissioner)!.get(paths.myEntries)).statusCode, 404);
+      });
+    });
+
     describe('download everything', () => {
       let exported: { tables: Record<string, Record<string, unknown>[]> };
 
@@ -213,6 +315,9 @@ for (const dialect of testDialects()) {
           const safetyPlanId = newId();
           await tx.insertInto('safety_plans').values({ id: safetyPlanId, person_id: mergedId, version: 1, created_by: a.hubPractitioner.userId, created_at: at, updated_by: a.hubPractitioner.userId, updated_at: at }).execute();
           await tx.insertInto('safety_plan_versions').values({ id: newId(), plan_id: safetyPlanId, person_id: mergedId, version: 1, content: JSON.stringify({ warningSigns: ['Not sleeping'] }), change_note: null, written_by: a.hubPractitioner.userId, written_by_role: 'practitioner', written_by_team_id: a.hubTeamId, with_person: 1, created_at: at }).execute();
+          // What the person wrote in their own words (portal).
+          await tx.insertInto('person_entries').values({ id: newId(), person_id: mergedId, body: 'My own words', written_at: at, written_by: account.userId }).execute();
+          await tx.insertInto('person_entries').values({ id: newId(), person_id: other.personId, body: 'Other person', written_at: at, written_by: other.account.userId }).execute();
           // The other person's rows of the same kinds.
           await tx.insertInto('request_contact_attempts').values({ id: newId(), request_id: other.requestId, at, by_user_id: a.hubPractitioner.userId, method: 'phone', result: 'reached', note: 'Other person' }).execute();
           await tx.insertInto('referrals').values({ id: newId(), request_id: other.requestId, person_id: other.personId, service_id: newId(), referred_by: null, reason: 'Other', status: 'sent', status_note: null, created_at: at, updated_at: at }).execute();
@@ -252,6 +357,7 @@ for (const dialect of testDialects()) {
         for (const table of ['network_members', 'network_label_changes', 'network_invites'] as const) await expect(table, await db.selectFrom(table).select(['id']).where('person_id', 'in', ids).execute());
         assert.ok(!JSON.stringify(exported.tables.network_invites).includes('token_hash'), "an invitation link's key is not exported");
         await expect('outbox_messages', await db.selectFrom('outbox_messages').select(['id']).where('person_id', 'in', ids).execute());
+        await expect('person_entries', await db.selectFrom('person_entries').select(['id']).where('person_id', 'in', ids).execute());
         const reviews = await db.selectFrom('care_reviews').select(['id']).where('person_id', 'in', ids).execute();
         await expect('care_reviews', reviews);
         await expect('care_review_ratings', await db.selectFrom('care_review_ratings').select(['id']).where('review_id', 'in', reviews.map((r) => r.id)).execute());
@@ -262,7 +368,7 @@ for (const dialect of testDialects()) {
         await expect('care_coordinations', coordinations);
         await expect('care_team_members', await db.selectFrom('care_team_members').select(['id']).where('coordination_id', 'in', coordinations.map((c) => c.id)).execute());
         for (const table of ['care_plans', 'care_plan_versions', 'care_plan_actions'] as const) await expect(table, await db.selectFrom(table).select(['id']).where('person_id', 'in', ids).execute());
-        assert.deepEqual(new Set(exported.tables.outbox_messages!.map((m) => m.kind)), new Set(['front-door.acknowledgement', 'auth.sign-in-code']), 'the acknowledgement of their request and their sign-in codes');
+        assert.deepEqual(new Set(exported.tables.outbox_messages!.map((m) => m.kind).filter((k) => !String(k).startsWith('test.'))), new Set(['front-door.acknowledgement', 'auth.sign-in-code']), 'the acknowledgement of their request and their sign-in codes');
         const episodes = await db.selectFrom('crisis_episodes').select(['id']).where('person_id', 'in', ids).execute();
         await expect('crisis_episodes', episodes);
         for (const table of ['crisis_episode_responders', 'crisis_episode_actions'] as const) await expect(table, await db.selectFrom(table).select(['id']).where('episode_id', 'in', episodes.map((e) => e.id)).execute());

@@ -4,17 +4,20 @@
 // linked to (`users.person_id`, followed through any merge), never one named in the address, so
 // there is nothing to probe. Every view is audited with the person's id, so it is in their own log.
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import { recordAudit } from '../../platform/access/audit.ts';
 import { type Actor, authorize } from '../../platform/access/policy.ts';
 import type { Platform } from '../../platform/context.ts';
+import { newId, parseJson } from '../../platform/db/ids.ts';
 import type { DB } from '../../platform/db/tables.ts';
+import { freeText } from '../../platform/http/fields.ts';
 import { NotFoundError } from '../../platform/http/problems.ts';
 import { STATUS_WORDS } from '../front-door/index.ts';
 import { ME_READ, PURPOSE_BREAK_GLASS, PURPOSE_OWN, recordIdsOf, rootOf } from './access.ts';
 import { describe } from './record.ts';
 import { BREAK_GLASS_REASONS } from './schemas.ts';
 import { personById } from './store.ts';
-import { accessLogPage, breakGlassGrantsOf, EXPORT_LEAVES_OUT, requestsOf, subjectAccessRows, teamNames, userNames } from './portal-store.ts';
+import { accessLogPage, breakGlassGrantsOf, EXPORT_LEAVES_OUT, entriesOf, insertEntry, messagesPage, requestsOf, subjectAccessRows, teamNames, userNames } from './portal-store.ts';
 
 /** The permission of every portal page (the `person` role holds it). */
 // Defined with the other access rules (access.ts), so the network's pages can use them without this module.
@@ -100,6 +103,9 @@ const ACTION_WORDS: Record<string, string> = {
   'people.portal.access-log': 'You looked at who has seen your record',
   'people.portal.download-page': 'You opened the download page',
   'people.portal.export': 'You downloaded your record',
+  'people.portal.messages': 'You looked at the messages we sent you',
+  'people.portal.entries': 'You looked at what you have written',
+  'people.portal.entry-add': 'You wrote in your record',
   // Notes, tasks and caseloads (care module).
   'care.notes.view': 'Looked at the notes about you',
   'care.note.view': 'Read a note about you',
@@ -178,6 +184,91 @@ export async function myAccessLog(platform: Platform, actor: Actor, before: numb
   };
 }
 
+/** Messages on one page of the person's messages. */
+export const MESSAGES_PAGE = 50;
+const CHANNEL_WORDS: Record<string, string> = { sms: 'Text message', email: 'Email' };
+const MESSAGE_STATUS_WORDS: Record<string, { text: string; colour: string }> = {
+  pending: { text: 'Waiting to be sent', colour: 'nhsuk-tag--grey' },
+  sending: { text: 'Being sent', colour: 'nhsuk-tag--grey' },
+  sent: { text: 'Sent', colour: 'nhsuk-tag--green' },
+  failed: { text: 'Could not be sent', colour: 'nhsuk-tag--red' },
+};
+/** Kinds whose text is a credential: the message is listed, its text is not shown again. */
+const TEXT_NOT_SHOWN: Record<string, string> = { 'auth.sign-in-code': 'Your sign-in code. Codes work once and are not shown again here.' };
+
+/**
+ * Every message we sent the person (to any of their records), newest first, a page at a time
+ * (`page` counts from 1): when, how, the subject and the text as sent, and whether it went.
+ * Read from the outbox as the export reads it; the view is audited first.
+ */
+export async function myMessages(platform: Platform, actor: Actor, page: number, address: string | null) {
+  const db = platform.db.read;
+  const who = await me(db, actor);
+  await auditOwn(platform, who, 'people.portal.messages', address);
+  const rows = await messagesPage(db, who.recordIds, { offset: (page - 1) * MESSAGES_PAGE, limit: MESSAGES_PAGE + 1 });
+  return {
+    messages: rows.slice(0, MESSAGES_PAGE).map((m) => {
+      const text = parseJson<Record<string, string>>(m.personalisation) ?? {};
+      const hidden = TEXT_NOT_SHOWN[m.kind];
+      return {
+        id: m.id,
+        at: m.created_at,
+        sentAt: m.sent_at,
+        how: CHANNEL_WORDS[m.channel] ?? m.channel,
+        subject: m.channel === 'email' ? (text.subject ?? null) : null,
+        body: hidden ?? text.body ?? '',
+        status: MESSAGE_STATUS_WORDS[m.status] ?? { text: m.status, colour: 'nhsuk-tag--grey' },
+      };
+    }),
+    page,
+    nextPage: rows.length > MESSAGES_PAGE ? page + 1 : null,
+    previousPage: page > 1 ? page - 1 : null,
+  };
+}
+
+/** The permission to write in one's own record (the `person` role holds it). */
+export const ME_WRITE = 'me:record:write';
+/** The most an entry may hold. */
+export const ENTRY_MAX = 5000;
+export const entrySchema = z.object({ body: freeText({ required: 'Enter what you want to write', max: ENTRY_MAX, what: 'what you write' }) });
+export type EntryInput = z.output<typeof entrySchema>;
+
+/** What the person has written in their own words, newest first, and whether they may write more. The view is audited. */
+export async function myEntries(platform: Platform, actor: Actor, address: string | null) {
+  const db = platform.db.read;
+  const who = await me(db, actor);
+  await auditOwn(platform, who, 'people.portal.entries', address);
+  const entries = await entriesOf(db, who.recordIds);
+  return { entries, mayWrite: authorize(actor, ME_WRITE), max: ENTRY_MAX };
+}
+
+/**
+ * The person writes an entry on their own record (the one kept after any merge). Entries are never
+ * changed: a new one instead. The entry and its audit event commit together.
+ */
+export async function addMyEntry(platform: Platform, actor: Actor, input: EntryInput, address: string | null): Promise<string> {
+  if (!authorize(actor, ME_WRITE)) throw new NotFoundError();
+  const who = await me(platform.db.read, actor);
+  const id = newId();
+  await platform.db.write(async (tx) => {
+    const at = platform.clock.now();
+    await insertEntry(tx, { id, personId: who.rootId, body: input.body, at: at.toISOString(), by: who.userId });
+    await recordAudit(tx, {
+      at,
+      actorUserId: who.userId,
+      actorRole: 'person',
+      action: 'people.portal.entry-add',
+      entityType: 'person-entry',
+      entityId: id,
+      personId: who.rootId,
+      purpose: PURPOSE_OWN,
+      outcome: 'success',
+      address,
+    });
+  });
+  return id;
+}
+
 /** The download page shows nothing about the person but is a visit all the same: audited. */
 export async function myDownloadPage(platform: Platform, actor: Actor, address: string | null): Promise<void> {
   const who = await me(platform.db.read, actor);
@@ -216,6 +307,7 @@ const TABLE_WORDS: Record<string, string> = {
   break_glass_grants: 'Emergency access to your record',
   audit_events: 'Everyone who looked at or changed your record',
   outbox_messages: 'Messages we sent you',
+  person_entries: 'What you wrote in your own words',
   care_notes: 'Notes about you',
   care_note_withholdings: 'Notes withheld from you, and why',
   tasks: 'Tasks about you',
@@ -236,7 +328,7 @@ const TABLE_WORDS: Record<string, string> = {
   crisis_feedback: 'Your answers about whether you got the right response',
 };
 
-const NAMED_USERS = new Set(['actor_user_id', 'by_user_id', 'user_id', 'decided_by', 'merged_by', 'unmerged_by', 'reviewed_by', 'referred_by', 'owner_user_id', 'referrer_user_id', 'consent_recorded_by', 'added_by', 'removed_by', 'changed_by', 'created_by', 'used_by', 'opened_by', 'closed_by', 'key_worker_id', 'saved_by', 'assignee_id', 'finished_by']);
+const NAMED_USERS = new Set(['actor_user_id', 'by_user_id', 'user_id', 'decided_by', 'merged_by', 'unmerged_by', 'reviewed_by', 'referred_by', 'owner_user_id', 'referrer_user_id', 'consent_recorded_by', 'added_by', 'removed_by', 'changed_by', 'created_by', 'used_by', 'opened_by', 'closed_by', 'key_worker_id', 'saved_by', 'assignee_id', 'finished_by', 'written_by']);
 const NAMED_TEAMS = new Set(['team_id', 'actor_team_id']);
 
 /** The export as sections of label and value pairs, for the readable HTML document: ids of people who acted are given with their names. */

@@ -13,6 +13,7 @@ import type { DB } from '../../platform/db/tables.ts';
 import { ConflictError, InputError, NotFoundError } from '../../platform/http/problems.ts';
 import { accessTo, auditDenied, auditPeople, type PersonAccess, READ, recordIdsOf, rootOf, WRITE } from './access.ts';
 import { equalityInWords } from './equality.ts';
+import { entriesOf } from './portal-store.ts';
 import { CONTACT_METHODS, type DetailsForm } from './schemas.ts';
 import { type TimelineEntry, timelineOf } from './sources.ts';
 import {
@@ -273,4 +274,10 @@ export async function mergeTimeline(db: Kysely<DB>, personIds: readonly string[]
     { at: m.merged_at, source: 'people', kind: 'merge', title: 'Two records of this person were merged', detail: m.reason, by: m.merged_by_name, personId: m.merged_id },
     ...(m.unmerged_at ? [{ at: m.unmerged_at, source: 'people', kind: 'unmerge', title: 'A merge of two records was undone', detail: m.unmerge_reason, by: m.unmerged_by_name, personId: m.merged_id }] : []),
   ]);
+}
+
+/** What the person wrote in their own words from the portal, with its text. */
+export async function entriesTimeline(db: Kysely<DB>, personIds: readonly string[]): Promise<TimelineEntry[]> {
+  const entries = await entriesOf(db, personIds);
+  return entries.map((e) => ({ at: e.written_at, source: 'people', kind: 'person-entry', title: 'Entry by the person', detail: e.body, by: e.written_by_name, personId: e.person_id }));
 }

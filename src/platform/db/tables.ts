@@ -131,6 +131,16 @@ export interface BreakGlassGrantsTable {
   review_note: string | null;
 }
 
+/** What the person writes in their own words from the portal (issue 5, item 3); never changed, a new entry instead. */
+export interface PersonEntriesTable {
+  id: string;
+  person_id: string;
+  body: string;
+  written_at: string;
+  /** The person's own account. */
+  written_by: string;
+}
+
 // ---- care coordination (issue 5) -------------------------------------------------------------
 
 export interface TasksTable {
@@ -1107,6 +1117,7 @@ export interface DB {
   person_duplicate_candidates: PersonDuplicateCandidatesTable;
   person_merges: PersonMergesTable;
   break_glass_grants: BreakGlassGrantsTable;
+  person_entries: PersonEntriesTable;
   requests: RequestsTable;
   request_contact_attempts: RequestContactAttemptsTable;
   request_events: RequestEventsTable;
