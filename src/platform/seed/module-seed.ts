@@ -16,3 +16,21 @@ export interface ModuleSeed {
   /** Adds about `n` generated records for the bench (`mutual seed --scale n`). May return a summary string. */
   seedScale?(platform: Platform, n: number, onProgress?: (done: number, total: number) => void): Promise<unknown>;
 }
+
+/** Adds one part of a module's demo data; returns a short summary ("1 shared plan") or nothing. Best idempotent. */
+export type DemoPart = (platform: Platform, demo: DemoAlliance) => Promise<string | undefined>;
+
+/** A module's seed made of parts, run in order, their summaries joined ("a plan, 2 notes"). */
+export function seedInParts(name: string, parts: readonly DemoPart[]): ModuleSeed {
+  return {
+    name,
+    async seedDemo(platform, demo) {
+      const done: string[] = [];
+      for (const part of parts) {
+        const summary = await part(platform, demo);
+        if (summary) done.push(summary);
+      }
+      return done.join(', ');
+    },
+  };
+}
