@@ -1,10 +1,9 @@
 // What the front door accepts, with messages in the NHS style. One set of rules for the web journey,
 // the professional referral form and the JSON API, so every door validates the same way.
 import { DateTime } from 'luxon';
-import { isValid as isValidPostcode, toNormalised } from 'postcode';
 import { z } from 'zod';
-import { isValidNhsNumber, normaliseNhsNumber } from '../../platform/identifiers/nhs-number.ts';
 import { ALPHABET } from './reference.ts';
+import { email, nhsNumber, postcode, ukPhone } from '../../platform/http/fields.ts';
 
 // Newlines and tabs are allowed in free text; other control characters are not.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
@@ -46,27 +45,8 @@ export function dateOfBirth(now: () => Date) {
     .refine((v) => DateTime.fromISO(v, { zone: 'utc' }) >= DateTime.fromJSDate(now()).minus({ years: 120 }), 'Date of birth must be within the last 120 years');
 }
 
-export const postcode = z
-  .string({ error: 'Enter a postcode' })
-  .trim()
-  .min(1, 'Enter a postcode')
-  .refine((v) => isValidPostcode(v), 'Enter a full UK postcode, like SW9 9SL')
-  .transform((v) => toNormalised(v) as string);
-
-export const ukPhone = z
-  .string()
-  .trim()
-  .transform((v) => v.replace(/[\s()-]/g, ''))
-  .refine((v) => /^(\+44|0)\d{9,10}$/.test(v), 'Enter a UK phone number, like 07700 900 982 or 020 7946 0000')
-  .transform((v) => (v.startsWith('+44') ? `0${v.slice(3)}` : v));
-
-export const email = z.string().trim().max(254).pipe(z.email('Enter an email address in the correct format, like name@example.com'));
-
-export const nhsNumber = z
-  .string()
-  .trim()
-  .refine((v) => isValidNhsNumber(v), 'Enter a valid 10-digit NHS number')
-  .transform((v) => normaliseNhsNumber(v) as string);
+// The same field rules as every form's (platform/http/fields.ts).
+export { email, nhsNumber, postcode, ukPhone } from '../../platform/http/fields.ts';
 
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
