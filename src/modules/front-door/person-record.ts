@@ -65,7 +65,7 @@ export function frontDoorPersonSource(platform: Platform): PersonSource {
   return {
     name: SOURCE,
 
-    async involvement(db, { personIds, teams, actor }) {
+    async involvement(db, { personIds, teams, actor, firstOnly }) {
       const found: Involvement[] = [];
       const teamIds = new Set(teams.map((t) => t.teamId));
       for (const r of await openRequestsAbout(db, personIds)) {
@@ -73,6 +73,7 @@ export function frontDoorPersonSource(platform: Platform): PersonSource {
         if (r.team_id && teamIds.has(r.team_id)) found.push({ source: SOURCE, kind: 'request', teamId: r.team_id, text, href: paths.request(r.id) });
         else if (!r.team_id && can(actor, 'front-door:queue:read')) found.push({ source: SOURCE, kind: 'request', teamId: null, text, href: paths.request(r.id) });
       }
+      if (firstOnly && found.length > 0) return found;
       const referrals = await openReferralsAbout(db, personIds);
       if (referrals.length > 0 && teams.length > 0) {
         const owners = await serviceOwners(platform, referrals.map((r) => r.service_id));

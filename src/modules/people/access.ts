@@ -7,8 +7,8 @@ import { recordAudit } from '../../platform/access/audit.ts';
 import { type Actor, authorize, GRANTS, type Membership } from '../../platform/access/policy.ts';
 import type { Platform } from '../../platform/context.ts';
 import type { DB } from '../../platform/db/tables.ts';
-import { type Involvement, type InvolvementQuery, involvementsOf, type UserActor } from './sources.ts';
-import { activeGrant, personById, recordsMergedInto } from './store.ts';
+import { type Involvement, type InvolvementQuery, involvementsOf, personSources, type UserActor } from './sources.ts';
+import { activeGrant, mergeLinksOf, personById, recordsMergedInto } from './store.ts';
 
 /** Merges never make a cycle (only a record of its own is merged, into a record of its own); this bounds a walk anyway. */
 const MAX_MERGE_DEPTH = 50;
@@ -36,6 +36,30 @@ export async function recordIdsOf(db: Kysely<DB>, rootId: string): Promise<strin
   return ids;
 }
 
+/**
+ * The record shown for a person and every record merged into it: `rootOf` and `recordIdsOf` in one
+ * query for the usual record, which is neither merged into another nor has any merged into it (every
+ * check of access starts here). Undefined when there is no such record.
+ */
+export async function recordOf(db: Kysely<DB>, personId: string): Promise<{ rootId: string; recordIds: string[] } | undefined> {
+  const links = await mergeLinksOf(db, personId);
+  const own = links.find((r) => r.id === personId);
+  if (!own) return undefined;
+  if (own.merged_into_id) {
+    const rootId = await rootOf(db, own.merged_into_id);
+    return rootId ? { rootId, recordIds: await recordIdsOf(db, rootId) } : undefined;
+  }
+  const children = links.filter((r) => r.merged_into_id === personId).map((r) => r.id);
+  if (children.length === 0) return { rootId: personId, recordIds: [personId] };
+  const recordIds = [personId, ...children];
+  let level = children;
+  for (let i = 1; i < MAX_MERGE_DEPTH && level.length > 0; i++) {
+    level = await recordsMergedInto(db, level);
+    recordIds.push(...level);
+  }
+  return { rootId: personId, recordIds };
+}
+
 /** The permissions the people module names; every one is granted in GRANTS only. */
 export const READ = 'people:read';
 export const WRITE = 'people:write';
@@ -46,6 +70,7 @@ export interface PersonAccess {
   /** The root and every record merged into it. */
   recordIds: string[];
   via: 'involvement' | 'break-glass';
+  /** The involvements that let the actor in: those of the first module that has any (`involvement` lists them all). */
   involvements: Involvement[];
   /** The break-glass grant in force, when that is the way in. */
   grant: { id: string; expiresAt: string } | null;
@@ -75,14 +100,14 @@ export function grantingMemberships(actor: UserActor, permission: string): Membe
  */
 export async function involvement(platform: Platform, personId: string, actor: Actor, db: Kysely<DB> = platform.db.read): Promise<Involvement[]> {
   if (actor.kind !== 'user' || !authorize(actor, READ)) return [];
-  const rootId = await rootOf(db, personId);
-  if (!rootId) return [];
-  return involvementsOf(platform, db, involvementQuery(actor, await recordIdsOf(db, rootId)));
+  const record = await recordOf(db, personId);
+  if (!record) return [];
+  return involvementsOf(platform, db, involvementQuery(actor, record.recordIds));
 }
 
-function involvementQuery(actor: UserActor, personIds: string[]): InvolvementQuery {
-  const teams = grantingMemberships(actor, READ).flatMap((m) => (m.teamId ? [{ teamId: m.teamId, organisationId: m.organisationId }] : []));
-  return { personIds, teams, actor };
+function involvementQuery(actor: UserActor, personIds: string[], permission: string = READ, firstOnly = false): InvolvementQuery {
+  const teams = grantingMemberships(actor, permission).flatMap((m) => (m.teamId ? [{ teamId: m.teamId, organisationId: m.organisationId }] : []));
+  return { personIds, teams, actor, firstOnly };
 }
 
 /**
@@ -91,13 +116,13 @@ function involvementQuery(actor: UserActor, personIds: string[]): InvolvementQue
  */
 export async function accessTo(platform: Platform, db: Kysely<DB>, actor: Actor, personId: string, permission: string = READ): Promise<PersonAccess | null> {
   if (actor.kind !== 'user' || !authorize(actor, permission)) return null;
-  const rootId = await rootOf(db, personId);
-  if (!rootId) return null;
-  const recordIds = await recordIdsOf(db, rootId);
+  const record = await recordOf(db, personId);
+  if (!record) return null;
+  const { rootId, recordIds } = record;
   const granting = grantingMemberships(actor, permission);
   // Only an involvement of a team in which the actor holds the permission counts (or one that is everyone's).
   const teamIds = new Set(granting.map((m) => m.teamId));
-  const involvements = (await involvementsOf(platform, db, involvementQuery(actor, recordIds))).filter((i) => i.teamId === null || teamIds.has(i.teamId));
+  const involvements = await firstInvolvement(platform, db, involvementQuery(actor, recordIds, permission, true), (i) => i.teamId === null || teamIds.has(i.teamId));
   if (involvements.length > 0) {
     const through = involvements.find((i) => i.teamId !== null);
     const membership = granting.find((m) => through && m.teamId === through.teamId) ?? granting[0]!;
@@ -108,6 +133,20 @@ export async function accessTo(platform: Platform, db: Kysely<DB>, actor: Actor,
     return { rootId, recordIds, via: 'break-glass', involvements: [], grant: { id: grant.id, expiresAt: grant.expires_at }, user: actor, role: grant.role, teamId: grant.team_id, purpose: PURPOSE_BREAK_GLASS };
   }
   return null;
+}
+
+/**
+ * The involvements that let the actor in, from the first source that has any: one check of access
+ * asks the sources in turn and stops there, instead of asking every module every time (the record
+ * page lists them all, through `involvement`). A team with a person in several modules' care is let
+ * in by whichever source comes first; the audit event names that team's membership either way.
+ */
+async function firstInvolvement(platform: Platform, db: Kysely<DB>, query: InvolvementQuery, counts: (i: Involvement) => boolean): Promise<Involvement[]> {
+  for (const source of personSources(platform)) {
+    const found = (await source.involvement?.(db, query))?.filter(counts) ?? [];
+    if (found.length > 0) return found;
+  }
+  return [];
 }
 
 /** One audit event for each record shown or changed, with the person's id, so each person's access log has it. */

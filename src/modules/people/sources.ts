@@ -34,6 +34,8 @@ export interface InvolvementQuery {
   teams: readonly { teamId: string; organisationId: string }[];
   /** The actor, for a module's own rules (the front door's queue permission). */
   actor: UserActor;
+  /** The caller needs one involvement, not all (a check of access): a source may stop at its first. */
+  firstOnly?: boolean;
 }
 
 export interface TimelineEntry {

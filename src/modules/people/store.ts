@@ -144,6 +144,11 @@ export async function peopleByIds(db: Kysely<DB>, ids: readonly string[]) {
   return db.selectFrom('people').select(PERSON_COLUMNS).where('id', 'in', ids).execute();
 }
 
+/** A record's own merge link and the records merged straight into it, in one query (most records have neither). */
+export async function mergeLinksOf(db: Kysely<DB>, id: string) {
+  return db.selectFrom('people').select(['id', 'merged_into_id']).where((eb) => eb.or([eb('id', '=', id), eb('merged_into_id', '=', id)])).execute();
+}
+
 /** The records merged straight into any of these (one level down the merge tree). */
 export async function recordsMergedInto(db: Kysely<DB>, ids: readonly string[]): Promise<string[]> {
   if (ids.length === 0) return [];

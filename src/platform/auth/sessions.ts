@@ -6,11 +6,10 @@
 import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.ts';
-import type { Actor, Membership } from '../access/policy.ts';
+import type { Actor, Membership, Role } from '../access/policy.ts';
 import type { Platform } from '../context.ts';
 import type { DB } from '../db/tables.ts';
-import { membershipsOf } from './accounts.ts';
-import { deleteSession, findSessionWithUser, insertSession, touchSession } from './store.ts';
+import { deleteSession, findSessionWithMemberships, insertSession, touchSession } from './store.ts';
 
 export type SessionStage = 'mfa' | 'enrol' | 'full';
 
@@ -85,7 +84,7 @@ export function sessionEnded(
 export async function loadSession(platform: Platform, id: string): Promise<LoadedSession | null> {
   const { db, clock, config } = platform;
   const idHash = hashSessionId(id);
-  const row = await findSessionWithUser(db.read, idHash);
+  const row = await findSessionWithMemberships(db.read, idHash);
   if (!row) return null;
   const now = clock.now();
   if (sessionEnded(config, now, row)) {
@@ -104,7 +103,7 @@ export async function loadSession(platform: Platform, id: string): Promise<Loade
     displayName: row.display_name,
     personId: row.person_id,
     createdAt: row.created_at,
-    memberships: stage === 'full' ? await membershipsOf(db.read, row.user_id) : [],
+    memberships: stage === 'full' ? row.memberships.map((m) => ({ ...m, role: m.role as Role })) : [],
   };
 }
 

@@ -32,6 +32,40 @@ export async function findSessionWithUser(db: Kysely<DB>, idHash: string) {
   return row ?? null;
 }
 
+/**
+ * `findSessionWithUser` and the user's memberships in one query (every signed-in request asks both):
+ * a row per membership, or one row with null membership columns for a user with none.
+ */
+export async function findSessionWithMemberships(db: Kysely<DB>, idHash: string) {
+  const rows = await db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .leftJoin('memberships', 'memberships.user_id', 'sessions.user_id')
+    .select([
+      'sessions.id_hash',
+      'sessions.user_id',
+      'sessions.stage',
+      'sessions.return_to',
+      'sessions.created_at',
+      'sessions.last_seen_at',
+      'sessions.expires_at',
+      'users.display_name',
+      'users.person_id',
+      'users.disabled_at',
+      'memberships.organisation_id',
+      'memberships.team_id',
+      'memberships.role',
+    ])
+    .where('sessions.id_hash', '=', idHash)
+    .orderBy('memberships.id')
+    .execute();
+  const first = rows[0];
+  if (!first) return null;
+  const { organisation_id: _o, team_id: _t, role: _r, ...session } = first;
+  const memberships = rows.flatMap((r) => (r.organisation_id !== null && r.role !== null ? [{ organisationId: r.organisation_id, teamId: r.team_id, role: r.role }] : []));
+  return { ...session, memberships };
+}
+
 export async function touchSession(db: Kysely<DB>, idHash: string, at: string): Promise<void> {
   await db.updateTable('sessions').set({ last_seen_at: at }).where('id_hash', '=', idHash).execute();
 }
