@@ -56,9 +56,38 @@ export function cacheContextFreeImports(env: nunjucks.Environment): void {
   proto.__mutualCached = true;
 }
 
+interface FrameInternals {
+  variables: Record<string, unknown>;
+  set(name: string, value: unknown, resolveUp?: boolean): void;
+}
+type FramePrototype = FrameInternals & { __mutualFast?: true; __nunjucksSet?: FrameInternals['set'] };
+
+/**
+ * Nunjucks sets every variable of a frame (each macro argument, each `{% set %}`, each `loop.*` of
+ * every turn of a for loop) by splitting its name at dots to build nested objects, on every call: a
+ * measured 6% of the directory's search page. A name without a dot, set without resolving upwards,
+ * is one property write, and it is done as one; anything else goes to Nunjucks as before.
+ */
+export function fastFrameSet(): void {
+  const proto = (nunjucks.runtime as unknown as { Frame: { prototype: FramePrototype } }).Frame.prototype;
+  if (proto.__mutualFast) return;
+  const original = proto.set;
+  // Kept for views.test.ts, which renders with both and compares.
+  proto.__nunjucksSet = original;
+  proto.set = function (this: FrameInternals, name: string, value: unknown, resolveUp?: boolean) {
+    if (!resolveUp && !name.includes('.')) {
+      this.variables[name] = value;
+      return;
+    }
+    original.call(this, name, value, resolveUp);
+  };
+  proto.__mutualFast = true;
+}
+
 /** Filters and globals every template has; applied to the environment @fastify/view creates. */
 export function configureEnvironment(env: nunjucks.Environment, config: Config): nunjucks.Environment {
   cacheContextFreeImports(env);
+  fastFrameSet();
   env.addFilter('date', formatDate);
   env.addFilter('dateTime', formatDateTime);
   env.addFilter('time', formatTime);
