@@ -10,23 +10,26 @@ export async function insertSession(db: Kysely<DB>, row: SessionRow): Promise<vo
   await db.insertInto('sessions').values(row).execute();
 }
 
+/** What a request needs of its session and the session's user. */
+const SESSION_USER_COLUMNS = [
+  'sessions.id_hash',
+  'sessions.user_id',
+  'sessions.stage',
+  'sessions.return_to',
+  'sessions.created_at',
+  'sessions.last_seen_at',
+  'sessions.expires_at',
+  'users.display_name',
+  'users.person_id',
+  'users.disabled_at',
+] as const;
+
 /** A session with what the request needs of its user; null when there is no such session. */
 export async function findSessionWithUser(db: Kysely<DB>, idHash: string) {
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select([
-      'sessions.id_hash',
-      'sessions.user_id',
-      'sessions.stage',
-      'sessions.return_to',
-      'sessions.created_at',
-      'sessions.last_seen_at',
-      'sessions.expires_at',
-      'users.display_name',
-      'users.person_id',
-      'users.disabled_at',
-    ])
+    .select(SESSION_USER_COLUMNS)
     .where('sessions.id_hash', '=', idHash)
     .executeTakeFirst();
   return row ?? null;
@@ -41,21 +44,7 @@ export async function findSessionWithMemberships(db: Kysely<DB>, idHash: string)
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .leftJoin('memberships', 'memberships.user_id', 'sessions.user_id')
-    .select([
-      'sessions.id_hash',
-      'sessions.user_id',
-      'sessions.stage',
-      'sessions.return_to',
-      'sessions.created_at',
-      'sessions.last_seen_at',
-      'sessions.expires_at',
-      'users.display_name',
-      'users.person_id',
-      'users.disabled_at',
-      'memberships.organisation_id',
-      'memberships.team_id',
-      'memberships.role',
-    ])
+    .select([...SESSION_USER_COLUMNS, 'memberships.organisation_id', 'memberships.team_id', 'memberships.role'])
     .where('sessions.id_hash', '=', idHash)
     .orderBy('memberships.id')
     .execute();
