@@ -53,6 +53,7 @@ import {
   versionsOf,
   versionsOfPeople,
 } from './plan-store.ts';
+import { taskForOwnEntry } from './reviews.ts';
 import { createTask, finishTask, openTasksFor } from './tasks.ts';
 
 export const ACTION_TASK_KIND = 'plan-action';
@@ -632,6 +633,8 @@ export function registerCarePersonSource(platform: Platform): void {
     name: 'care',
     involvement: coordinationInvolvements,
     timeline: async (db, personIds) => [...(await coordinationTimeline(db, personIds)), ...(await planTimeline(db, personIds))],
+    // What the person writes in their record is read by a coordinating team (hazard H19).
+    entryAdded: taskForOwnEntry,
   });
 }
 

@@ -254,6 +254,31 @@ for (const dialect of testDialects()) {
       assert.equal(tableOf((await as(a.hubPractitioner).get(paths.reviews(coordinationId))).body).get('mental-health')?.length, 3);
     });
 
+    it('what the person writes in their record makes a task for the key worker, with none of its words (H19)', async () => {
+      const words = 'I am not feeling safe at home tonight.';
+      await personBrowser.get(peoplePaths.myEntries);
+      const res = await personBrowser.post(peoplePaths.myEntries, { body: words });
+      assert.equal(res.statusCode, 303);
+      const entry = await t.db.read.selectFrom('person_entries').select(['id']).where('person_id', '=', personId).executeTakeFirstOrThrow();
+      const task = await t.db.read.selectFrom('tasks').select(['team_id', 'assignee_id', 'person_id', 'title', 'detail', 'source', 'due_at', 'status']).where('source_kind', '=', 'own-entry').where('source_id', '=', entry.id).executeTakeFirstOrThrow();
+      assert.deepEqual(task, {
+        team_id: a.hubTeamId,
+        assignee_id: a.hubPractitioner.userId,
+        person_id: personId,
+        title: 'Read what the person wrote in their record',
+        detail: 'They wrote it online, in their own words; it is on their record’s timeline. Talk it through with them.',
+        source: 'care',
+        due_at: '2026-12-02T17:00:00.000Z',
+        status: 'open',
+      });
+      assert.doesNotMatch(JSON.stringify(task), /safe at home/);
+      // Someone no team coordinates care for writes too: the entry is kept, and no task is made for anyone.
+      const before = (await t.db.read.selectFrom('tasks').select(['id']).execute()).length;
+      await other.browser.get(peoplePaths.myEntries);
+      assert.equal((await other.browser.post(peoplePaths.myEntries, { body: 'Just saying hello.' })).statusCode, 303);
+      assert.equal((await t.db.read.selectFrom('tasks').select(['id']).execute()).length, before);
+    });
+
     it('a network member sees only the reviews with a label of theirs', async () => {
       const { memberId } = await addMember(t.platform, a.hubPractitioner.actor, personId, { name: 'Chris Brother', relationship: 'family', labels: ['mental-health'], consentMethod: 'in-person' }, null);
       const user = await createTestUser(t.db, t.clock, { role: 'network-member', organisationId: a.organisationId });

@@ -20,6 +20,7 @@ import { ZONE } from '../../platform/views/format.ts';
 import {
   auditNetworkView,
   auditOwnView,
+  type EntryAdded,
   mayView,
   networkAccess,
   ownRecords,
@@ -285,6 +286,34 @@ export async function myReviewForm(platform: Platform, actor: Actor, address: st
   const coordinations = await openCoordinations(platform.db.read, who.recordIds);
   await auditOwnView(platform, who, 'care.portal.review.form.view', address);
   return { coordinations };
+}
+
+export const OWN_ENTRY_TASK_KIND = 'own-entry';
+
+/**
+ * The person wrote in their own record from the portal (hazard H19): like a review they enter alone,
+ * nobody would see it unless told, so each team coordinating their care (the key worker, when named)
+ * gets a task to read it by the end of the team's next working day. The task names no words of the
+ * entry: they are on the record's timeline, for those who may see the person.
+ */
+export async function taskForOwnEntry(tx: Kysely<DB>, entry: EntryAdded): Promise<void> {
+  const open = (await coordinationsOf(tx, entry.recordIds)).filter((c) => c.status === 'open');
+  for (const coordination of open) {
+    const team = await teamForReviewTask(tx, coordination.team_id);
+    await createTask(tx, {
+      teamId: coordination.team_id,
+      assigneeId: coordination.key_worker_id,
+      personId: coordination.person_id,
+      title: 'Read what the person wrote in their record',
+      detail: 'They wrote it online, in their own words; it is on their record’s timeline. Talk it through with them.',
+      dueAt: endOfNextWorkingDay(openingHoursFromJson(team?.opening_hours) ?? OFFICE_HOURS, entry.at),
+      source: 'care',
+      sourceKind: OWN_ENTRY_TASK_KIND,
+      sourceId: entry.id,
+      createdBy: entry.by,
+      at: entry.at,
+    });
+  }
 }
 
 /** Saves the person's own review, on one of their open coordinations (the only one, or the one chosen). */

@@ -18,6 +18,7 @@ import { describe } from './record.ts';
 import { BREAK_GLASS_REASONS } from './schemas.ts';
 import { personById } from './store.ts';
 import { accessLogPage, breakGlassGrantsOf, EXPORT_LEAVES_OUT, entriesOf, insertEntry, messagesPage, requestsOf, subjectAccessRows, teamNames, userNames } from './portal-store.ts';
+import { announceEntry } from './sources.ts';
 
 /** The permission of every portal page (the `person` role holds it). */
 // Defined with the other access rules (access.ts), so the network's pages can use them without this module.
@@ -244,7 +245,8 @@ export async function myEntries(platform: Platform, actor: Actor, address: strin
 
 /**
  * The person writes an entry on their own record (the one kept after any merge). Entries are never
- * changed: a new one instead. The entry and its audit event commit together.
+ * changed: a new one instead. The entry, its audit event and whatever the modules set going for it
+ * (care: a task for the coordinating team, H19) commit together.
  */
 export async function addMyEntry(platform: Platform, actor: Actor, input: EntryInput, address: string | null): Promise<string> {
   if (!authorize(actor, ME_WRITE)) throw new NotFoundError();
@@ -253,6 +255,7 @@ export async function addMyEntry(platform: Platform, actor: Actor, input: EntryI
   await platform.db.write(async (tx) => {
     const at = platform.clock.now();
     await insertEntry(tx, { id, personId: who.rootId, body: input.body, at: at.toISOString(), by: who.userId });
+    await announceEntry(platform, tx, { id, personId: who.rootId, recordIds: who.recordIds, by: who.userId, at });
     await recordAudit(tx, {
       at,
       actorUserId: who.userId,

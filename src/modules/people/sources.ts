@@ -55,11 +55,28 @@ export interface TimelineEntry {
   personId: string;
 }
 
+/** What the person wrote in their own record, from the portal (hazard H19). */
+export interface EntryAdded {
+  id: string;
+  /** The record it is on (the one kept after any merge), and every record merged into it. */
+  personId: string;
+  recordIds: readonly string[];
+  /** The person's account. */
+  by: string;
+  at: Date;
+}
+
 export interface PersonSource {
   /** The module's name; one source a module. */
   name: string;
   involvement?: (db: Kysely<DB>, query: InvolvementQuery) => Promise<Involvement[]>;
   timeline?: (db: Kysely<DB>, personIds: readonly string[]) => Promise<TimelineEntry[]>;
+  /**
+   * The person has written in their own record: a module that should tell someone (care: a task for
+   * the coordinating team) does it here, in the entry's own unit of work, so the entry and what it set
+   * going commit together or not at all.
+   */
+  entryAdded?: (tx: Kysely<DB>, entry: EntryAdded) => Promise<void>;
 }
 
 // One list per running app (keyed by its platform), so tests that build several apps stay apart.
@@ -86,4 +103,9 @@ export async function involvementsOf(platform: Platform, db: Kysely<DB>, query: 
 export async function timelineOf(platform: Platform, db: Kysely<DB>, personIds: readonly string[]): Promise<TimelineEntry[]> {
   const found = await Promise.all(personSources(platform).map((s) => s.timeline?.(db, personIds) ?? []));
   return found.flat().sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+}
+
+/** Tells every registered module that the person wrote in their record (inside the entry's unit of work). */
+export async function announceEntry(platform: Platform, tx: Kysely<DB>, entry: EntryAdded): Promise<void> {
+  for (const source of personSources(platform)) await source.entryAdded?.(tx, entry);
 }
