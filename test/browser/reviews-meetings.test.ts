@@ -74,6 +74,10 @@ describe('reviews and network meetings, in a browser', { skip: chromiumSkip() },
     assert.equal(pathOf(page), paths.myReviews);
     assert.equal(await page.locator('.app-trend-chart .point').count(), 22);
     await expectNoAxeViolations(page);
+    // The page a review saying the person does not feel safe returns to (H18).
+    await page.goto(h.url(`${paths.myReviews}?saved=unsafe`));
+    assert.match((await page.locator('main').textContent()) ?? '', /You said you do not feel safe/);
+    await expectNoAxeViolations(page);
 
     await page.goto(h.url(paths.myMeetings));
     await expectNoAxeViolations(page);

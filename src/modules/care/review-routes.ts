@@ -9,7 +9,7 @@ import { ME_READ, PRIVACY_LABEL_NAMES, PRIVACY_LABELS, type PrivacyLabel, regist
 import { CARE_READ, CARE_WRITE } from './coordination.ts';
 import { hasSharedReview } from './network-view-store.ts';
 import { paths } from './paths.ts';
-import { coordinationReviews, formModel, ME_WRITE, myReviewForm, myReviews, recordMyReview, recordReview, reviewFormFor, reviewSchema, reviewTimeline, sharedReviews } from './reviews.ts';
+import { coordinationReviews, formModel, ME_WRITE, myReviewForm, myReviews, recordMyReview, recordReview, reviewFormFor, reviewSchema, reviewTimeline, saysUnsafe, sharedReviews } from './reviews.ts';
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
@@ -61,7 +61,8 @@ export default async function reviewRoutes(app: FastifyInstance, opts: { platfor
   // The person's own reviews and trend, in their portal.
   app.get(paths.myReviews, { config: { permission: ME_READ } }, async (request, reply) => {
     const page = await myReviews(platform, request.actor, request.ip);
-    return reply.view('care/views/reviews/mine.njk', { title: 'Your reviews', ...page, backHref: '/my-record', paths });
+    const unsafe = (request.query as { saved?: unknown } | undefined)?.saved === 'unsafe';
+    return reply.view('care/views/reviews/mine.njk', { title: 'Your reviews', ...page, backHref: '/my-record', paths, unsafe });
   });
 
   // The person's own review form: the same questions, in their words.
@@ -86,7 +87,8 @@ export default async function reviewRoutes(app: FastifyInstance, opts: { platfor
     const body = request.body as Record<string, unknown>;
     return orShowErrors(request, async () => {
       await recordMyReview(platform, request.actor, { ...parsed.data, coordinationId: typeof body.coordinationId === 'string' ? body.coordinationId : null }, request.ip);
-      return reply.redirect(paths.myReviews, 303);
+      // A review that says the person does not feel safe is answered at once with what to do now (H18).
+      return reply.redirect(saysUnsafe(parsed.data.ratings) ? `${paths.myReviews}?saved=unsafe` : paths.myReviews, 303);
     }, show);
   });
 

@@ -279,6 +279,27 @@ for (const dialect of testDialects()) {
       assert.equal((await t.db.read.selectFrom('tasks').select(['id']).execute()).length, before);
     });
 
+    it('a review saying the person does not feel safe shows them at once what to do now, and the task says so (H18)', async () => {
+      await personBrowser.get(paths.myReviewNew);
+      const res = await personBrowser.post(paths.myReviewNew, { ...reviewForm({ 'personal-safety': '1' }), privacyLabel: 'general' });
+      assert.equal(res.statusCode, 303);
+      assert.equal(res.headers.location, `${paths.myReviews}?saved=unsafe`);
+      const page = await personBrowser.get(String(res.headers.location));
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /You said you do not feel safe/);
+      const { crisis } = t.platform.config;
+      for (const n of [crisis.emergency, crisis.nhs111, crisis.samaritans]) assert.ok(page.body.includes(`href="tel:${n.replace(/ /g, '')}"`), `calls ${n}`);
+      assert.ok(page.body.indexOf('You said you do not feel safe') > page.body.indexOf('<h1'), 'after the page heading');
+      const saved = await t.db.read.selectFrom('care_reviews').select(['id']).where('entered_by_role', '=', 'person').where('person_id', '=', personId).orderBy('reviewed_at', 'desc').orderBy('id', 'desc').executeTakeFirstOrThrow();
+      const task = await t.db.read.selectFrom('tasks').select(['title']).where('source_kind', '=', 'review-follow-up').where('source_id', '=', saved.id).executeTakeFirstOrThrow();
+      assert.equal(task.title, 'Talk through a review the person entered online: they rated their personal safety low');
+      // A rating of 3 is not read as unsafe, and the page then says nothing of it.
+      await personBrowser.get(paths.myReviewNew);
+      const fine = await personBrowser.post(paths.myReviewNew, { ...reviewForm({ 'personal-safety': '3' }), privacyLabel: 'general' });
+      assert.equal(fine.headers.location, paths.myReviews);
+      assert.doesNotMatch((await personBrowser.get(paths.myReviews)).body, /You said you do not feel safe/);
+    });
+
     it('a network member sees only the reviews with a label of theirs', async () => {
       const { memberId } = await addMember(t.platform, a.hubPractitioner.actor, personId, { name: 'Chris Brother', relationship: 'family', labels: ['mental-health'], consentMethod: 'in-person' }, null);
       const user = await createTestUser(t.db, t.clock, { role: 'network-member', organisationId: a.organisationId });

@@ -288,6 +288,19 @@ export async function myReviewForm(platform: Platform, actor: Actor, address: st
   return { coordinations };
 }
 
+/** The item of the review about the person's safety ("How satisfied are you with how safe you are?"). */
+export const PERSONAL_SAFETY = 'personal-safety';
+/** A personal-safety rating at or below this (1 totally dissatisfied, 2 very dissatisfied) says the person does not feel safe. */
+const UNSAFE_AT_MOST = 2;
+
+/**
+ * Whether a review says the person does not feel safe (hazard H18): personal safety rated 1 or 2. The
+ * person is shown at once what to do if they are in danger now, and the team's task says so.
+ */
+export function saysUnsafe(ratings: readonly { itemKey: string; rating: number }[]): boolean {
+  return ratings.some((r) => r.itemKey === PERSONAL_SAFETY && r.rating <= UNSAFE_AT_MOST);
+}
+
 export const OWN_ENTRY_TASK_KIND = 'own-entry';
 
 /**
@@ -344,11 +357,16 @@ export async function recordMyReview(platform: Platform, actor: Actor, input: Re
     const team = await teamForReviewTask(tx, coordination.team_id);
     const labels = new Map(allItems().map((i) => [i.key, i.label.toLowerCase()]));
     const moreHelp = input.ratings.filter((r) => r.wantsMoreHelp).map((r) => labels.get(r.itemKey) ?? r.itemKey);
+    const title = saysUnsafe(input.ratings)
+      ? 'Talk through a review the person entered online: they rated their personal safety low'
+      : moreHelp.length > 0
+        ? 'Talk through a review the person entered online: they want more help'
+        : 'Talk through a review the person entered online';
     await createTask(tx, {
       teamId: coordination.team_id,
       assigneeId: coordination.key_worker_id,
       personId: coordination.person_id,
-      title: moreHelp.length > 0 ? 'Talk through a review the person entered online: they want more help' : 'Talk through a review the person entered online',
+      title,
       detail: moreHelp.length > 0 ? `More help wanted with: ${moreHelp.join(', ')}.` : 'No area where they want more help.',
       dueAt: endOfNextWorkingDay(openingHoursFromJson(team?.opening_hours) ?? OFFICE_HOURS, now),
       source: 'care',
