@@ -2,6 +2,7 @@
 // pattern, for the person, someone asking for them, a professional or a community champion.
 // Each step validates its own answers; "check your answers" validates them all again before submit.
 import { z } from 'zod';
+import { DISABILITY, ETHNICITY, GENDER, RELIGION, SEXUAL_ORIENTATION } from '../../platform/identifiers/equality.ts';
 import type { Submission } from './submit.ts';
 import { dateParts, datePartValues, email, freeText, nhsNumber, postcode, SOURCES, ukPhone } from './schemas.ts';
 
@@ -53,60 +54,8 @@ export const CONTACT_METHODS = [
   { value: 'letter', text: 'Letter' },
 ] as const;
 
-// NHS Data Dictionary: ETHNIC CATEGORY (2001 census classification); Z is "not stated".
-export const ETHNICITY = [
-  ['A', 'White: British'],
-  ['B', 'White: Irish'],
-  ['C', 'White: any other White background'],
-  ['D', 'Mixed: White and Black Caribbean'],
-  ['E', 'Mixed: White and Black African'],
-  ['F', 'Mixed: White and Asian'],
-  ['G', 'Mixed: any other mixed background'],
-  ['H', 'Asian or Asian British: Indian'],
-  ['J', 'Asian or Asian British: Pakistani'],
-  ['K', 'Asian or Asian British: Bangladeshi'],
-  ['L', 'Asian or Asian British: any other Asian background'],
-  ['M', 'Black or Black British: Caribbean'],
-  ['N', 'Black or Black British: African'],
-  ['P', 'Black or Black British: any other Black background'],
-  ['R', 'Other ethnic groups: Chinese'],
-  ['S', 'Other ethnic groups: any other ethnic group'],
-  ['Z', 'Prefer not to say'],
-] as const;
-// NHS Data Dictionary: GENDER IDENTITY CODE; Z is "not stated".
-export const GENDER = [
-  ['1', 'Male (including trans man)'],
-  ['2', 'Female (including trans woman)'],
-  ['3', 'Non-binary'],
-  ['4', 'Other (not listed)'],
-  ['Z', 'Prefer not to say'],
-] as const;
-// NHS Data Dictionary: SEXUAL ORIENTATION (SNOMED CT) categories.
-export const SEXUAL_ORIENTATION = [
-  ['heterosexual', 'Heterosexual or straight'],
-  ['gay-or-lesbian', 'Gay or lesbian'],
-  ['bisexual', 'Bisexual'],
-  ['other', 'Other sexual orientation not listed'],
-  ['not-sure', 'Not sure'],
-  ['not-stated', 'Prefer not to say'],
-] as const;
-// NHS Data Dictionary: RELIGIOUS OR OTHER BELIEF SYSTEM AFFILIATION (grouped).
-export const RELIGION = [
-  ['none', 'No religion'],
-  ['buddhist', 'Buddhist'],
-  ['christian', 'Christian'],
-  ['hindu', 'Hindu'],
-  ['jewish', 'Jewish'],
-  ['muslim', 'Muslim'],
-  ['sikh', 'Sikh'],
-  ['other', 'Any other religion or belief'],
-  ['not-stated', 'Prefer not to say'],
-] as const;
-export const DISABILITY = [
-  ['yes', 'Yes'],
-  ['no', 'No'],
-  ['not-stated', 'Prefer not to say'],
-] as const;
+// The equality questions' answers (NHS Data Dictionary codes), shared with the person record.
+export { DISABILITY, ETHNICITY, GENDER, RELIGION, SEXUAL_ORIENTATION };
 
 const codeOf = (list: readonly (readonly [string, string])[], label: string) =>
   opt(z.enum(list.map(([c]) => c) as [string, ...string[]], { error: `Choose an answer for ${label}, or "Prefer not to say"` }));
