@@ -165,6 +165,18 @@ export async function teamLeads(db: Kysely<DB>, teamId: string) {
     .execute();
 }
 
+/** The alliance's administrators (who manage accounts and their roles): told when a team has no lead to confirm a withheld note. */
+export async function administrators(db: Kysely<DB>) {
+  return db
+    .selectFrom('memberships')
+    .innerJoin('users', 'users.id', 'memberships.user_id')
+    .select(['users.id', 'users.email'])
+    .where('memberships.role', '=', 'admin')
+    .where('users.disabled_at', 'is', null)
+    .distinct()
+    .execute();
+}
+
 /** "Given Family", for page headings. */
 export async function personNameOf(db: Kysely<DB>, personId: string): Promise<string> {
   const p = await db.selectFrom('people').select(['given_name', 'family_name']).where('id', '=', personId).executeTakeFirst();

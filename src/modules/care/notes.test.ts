@@ -8,10 +8,10 @@ import { after, before, describe, it } from 'node:test';
 import { testDialects } from '../../platform/db/testing.ts';
 import { runDueTimers } from '../../platform/jobs/timers.ts';
 import { Browser, buildTestApp, type TestApp } from '../../testing/app.ts';
-import { createTestPersonAccount, signIn, signInPerson, type TestPersonAccount } from '../../testing/auth.ts';
+import { createTestPersonAccount, createTestUser, signIn, signInPerson, type TestPersonAccount } from '../../testing/auth.ts';
 import { peoplePaths } from '../people/index.ts';
 import { type Alliance, aPerson, createAlliance, type Member, personWithRequest } from '../people/testing.ts';
-import { confirmationDeadline, NOTE_CONFIRMATION_TIMER } from './notes.ts';
+import { confirmationDeadline, NOTE_CONFIRMATION_TIMER, onConfirmationDue } from './notes.ts';
 import { paths } from './paths.ts';
 
 describe('confirmationDeadline', () => {
@@ -294,6 +294,25 @@ for (const dialect of testDialects()) {
         const res = await lead.post(paths.withheldNote(w.id), { version: String(w.version), decision: 'confirm', note: 'Confirming my own.' });
         assert.equal(res.statusCode, 400);
         assert.equal((await t.db.read.selectFrom('care_note_withholdings').select(['status']).where('id', '=', w.id).executeTakeFirstOrThrow()).status, 'awaiting-confirmation');
+      });
+
+      it('tells the administrators when the team has no other lead to confirm it, at once and again when overdue, without personal data (H17)', async () => {
+        const admin = await createTestUser(t.db, t.clock, { role: 'admin' });
+        const lead = as(a.hubLead);
+        const own = await write(lead, { body: 'Another note the only lead withholds.', visibility: 'withheld', reasonKind: 'serious-harm', explanation: 'Reading this now would put her at serious risk, see the safety plan.' });
+        const w = await t.db.read.selectFrom('care_note_withholdings').select(['id']).where('note_id', '=', own).executeTakeFirstOrThrow();
+        const sent = (kind: string) => t.db.read.selectFrom('outbox_messages').select(['recipient', 'personalisation', 'person_id']).where('kind', '=', kind).where('recipient', '=', admin.email).execute();
+        const familyName = (await t.db.read.selectFrom('people').select(['family_name']).where('id', '=', personId).executeTakeFirstOrThrow()).family_name;
+        const now = await sent('care.note-withheld-no-lead');
+        assert.equal(now.length, 1, 'told at once');
+        assert.ok(!now[0]!.personalisation.includes(familyName) && !now[0]!.personalisation.includes('serious risk'));
+        assert.equal(now[0]!.person_id, null);
+        await t.db.write((tx) => onConfirmationDue(t.platform, tx, { withholdingId: w.id }));
+        await t.db.write((tx) => onConfirmationDue(t.platform, tx, { withholdingId: w.id }));
+        assert.equal((await sent('care.note-withheld-no-lead-overdue')).length, 1, 'told again when overdue, once');
+        // A note a practitioner withholds has a lead to confirm it: the administrators hear nothing of it.
+        await write(as(a.hubPractitioner), { body: 'A practitioner withholds this.', visibility: 'withheld', reasonKind: 'third-party', explanation: 'Contains what a neighbour told us in confidence.' });
+        assert.equal((await sent('care.note-withheld-no-lead')).length, 1);
       });
     });
 

@@ -20,6 +20,7 @@ import { endOfNextWorkingDay, type OpeningHours } from '../../platform/time/cale
 import { accessTo, auditOwnView, auditPeople, ownRecords, PEOPLE_READ, PEOPLE_WRITE, type PersonAccess, type TimelineEntry } from '../people/index.ts';
 import { CONTACTS, type NoteForm, WITHHOLD_REASONS } from './note-schemas.ts';
 import {
+  administrators,
   decideWithholdingRow,
   insertNote,
   insertWithholding,
@@ -230,8 +231,9 @@ async function withhold(
   await scheduleTimer(tx, { kind: NOTE_CONFIRMATION_TIMER, dueAt: confirmBy, payload: { withholdingId: id }, dedupeKey: `${NOTE_CONFIRMATION_TIMER}:${id}` });
   await auditPeople(tx, w.now, w.access, 'care.note.withhold', [w.personId], { type: 'care-note-withholding', id }, w.address);
   // The leads are told there is something to confirm: no personal data in a staff email.
-  for (const lead of await teamLeads(tx, w.teamId)) {
-    if (lead.id === w.access.user.userId) continue;
+  const leads = (await teamLeads(tx, w.teamId)).filter((lead) => lead.id !== w.access.user.userId);
+  if (leads.length === 0) await tellAdministratorsNoLead(platform, tx, 'care.note-withheld-no-lead');
+  for (const lead of leads) {
     await enqueueMessage(tx, platform.clock, {
       channel: 'email',
       to: lead.email,
@@ -419,13 +421,38 @@ export async function decideWithholding(
   });
 }
 
-/** The timer at the deadline: a withholding still unconfirmed is marked escalated, and the team's leads are told again (once). */
+/**
+ * A withheld note must be confirmed by a lead of its team other than whoever withheld it (H17). When the
+ * team has no such lead, nobody could: the alliance's administrators, who manage accounts and roles, are
+ * told to make someone its lead. No personal data, and not even the team (the notes page shows it).
+ */
+async function tellAdministratorsNoLead(platform: Platform, tx: Kysely<DB>, kind: 'care.note-withheld-no-lead' | 'care.note-withheld-no-lead-overdue'): Promise<void> {
+  const overdue = kind === 'care.note-withheld-no-lead-overdue';
+  for (const admin of await administrators(tx)) {
+    await enqueueMessage(tx, platform.clock, {
+      channel: 'email',
+      to: admin.email,
+      kind,
+      personalisation: {
+        subject: overdue ? 'Overdue: a withheld note has no team lead to confirm it' : 'A team has no lead to confirm a withheld note',
+        body:
+          `A note was withheld from the person it is about, and a team lead other than whoever withheld it must confirm or release it within ${CONFIRM_WITHIN_WORKING_DAYS} working days. ` +
+          `Its team has no such lead${overdue ? ', and the time is up' : ''}. Make someone in the team its lead today; they will find it under "Withheld notes" in Mutual (${paths.withheldNotes}).`,
+      },
+    });
+  }
+}
+
+/** The timer at the deadline: a withholding still unconfirmed is marked escalated, and the team's leads (or, with none who may decide, the administrators) are told again (once). */
 export async function onConfirmationDue(platform: Platform, tx: Kysely<DB>, payload: { withholdingId: string }): Promise<void> {
   const w = await withholdingById(tx, payload.withholdingId);
   if (w?.status !== 'awaiting-confirmation') return;
   const now = platform.clock.now();
   if (!(await markEscalated(tx, w.id, now))) return;
-  for (const lead of await teamLeads(tx, w.team_id)) {
+  const leads = await teamLeads(tx, w.team_id);
+  // Nobody but the lead who withheld it could decide: the administrators are told again, as overdue.
+  if (leads.every((lead) => lead.id === w.withheld_by)) await tellAdministratorsNoLead(platform, tx, 'care.note-withheld-no-lead-overdue');
+  for (const lead of leads) {
     await enqueueMessage(tx, platform.clock, {
       channel: 'email',
       to: lead.email,
