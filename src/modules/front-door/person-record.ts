@@ -12,7 +12,8 @@ import { parseJson } from '../../platform/db/ids.ts';
 import { serviceOwners } from '../directory/index.ts';
 import type { Involvement, PersonSource, TimelineEntry } from '../people/index.ts';
 import { paths } from './paths.ts';
-import { attemptsOfRequests, eventsOfRequests, openReferralsAbout, openRequestsAbout, referralsAbout, requestsAbout } from './person-store.ts';
+import { attemptsOfRequests, eventsOfRequests, openReferralsAbout, openRequestsAbout, PERSON_ENTRY_EVENT, referralsAbout, requestsAbout } from './person-store.ts';
+import { addEvent } from './store.ts';
 
 const SOURCE = 'front-door';
 
@@ -86,6 +87,12 @@ export function frontDoorPersonSource(platform: Platform): PersonSource {
         }
       }
       return found;
+    },
+
+    // The person wrote in their own record (hazard H19): each open request's timeline says so, where
+    // whoever is working the request looks; the words stay on the record, for those who may see it.
+    async entryAdded(tx, entry) {
+      for (const r of await openRequestsAbout(tx, entry.recordIds)) await addEvent(tx, r.id, entry.at, entry.by, PERSON_ENTRY_EVENT, { entryId: entry.id });
     },
 
     async timeline(db, personIds) {

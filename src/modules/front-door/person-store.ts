@@ -4,6 +4,9 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../platform/db/tables.ts';
 
 /** Requests about these records that are still open, with the team that runs each. */
+/** A request's timeline event: the person wrote in their own record while the request was open (H19). */
+export const PERSON_ENTRY_EVENT = 'person-entry';
+
 export async function openRequestsAbout(db: Kysely<DB>, personIds: readonly string[]) {
   if (personIds.length === 0) return [];
   return db
@@ -38,7 +41,8 @@ export async function eventsOfRequests(db: Kysely<DB>, requestIds: readonly stri
     .leftJoin('users', 'users.id', 'request_events.actor_user_id')
     .select(['request_events.id', 'request_events.request_id', 'request_events.at', 'request_events.kind', 'request_events.detail', 'users.display_name as actor_name'])
     .where('request_events.request_id', 'in', requestIds)
-    .where('request_events.kind', 'not in', ['submitted', 'contact-attempt'])
+    // Submissions and attempts have entries of their own; an entry by the person is the people module's.
+    .where('request_events.kind', 'not in', ['submitted', 'contact-attempt', PERSON_ENTRY_EVENT])
     .execute();
 }
 

@@ -9,6 +9,7 @@ import { enqueueMessage } from '../../platform/notify/outbox.ts';
 import { testDialects } from '../../platform/db/testing.ts';
 import { Browser, buildTestApp, type TestApp } from '../../testing/app.ts';
 import { createTestPersonAccount, signIn, signInPerson, type TestPersonAccount } from '../../testing/auth.ts';
+import { frontDoorPaths } from '../front-door/index.ts';
 import { breakGlass } from './break-glass.ts';
 import { paths } from './paths.ts';
 import { EXPORT_LEAVES_OUT } from './portal-store.ts';
@@ -244,6 +245,14 @@ for (const dialect of testDialects()) {
         assert.equal(record.statusCode, 200);
         assert.match(record.body, /Entry by the person/);
         assert.ok(record.body.includes('I have been sleeping better since I started walking in the mornings.'), 'the text as detail');
+        // The open front door request (on the record merged into this one) says so on its own timeline (H19), without the words; the record shows the entry once.
+        const events = await t.db.read.selectFrom('request_events').innerJoin('requests', 'requests.id', 'request_events.request_id').select(['request_events.detail', 'requests.person_id', 'requests.id']).where('request_events.kind', '=', 'person-entry').execute();
+        assert.deepEqual(events.map((e) => ({ detail: JSON.parse(String(e.detail)) as unknown, person_id: e.person_id })), [{ detail: { entryId: row.id }, person_id: mergedId }]);
+        const requestPage = await staff.get(a.hubPractitioner)!.get(frontDoorPaths.request(events[0]!.id));
+        assert.match(requestPage.body, /they wrote in their own record/);
+        assert.ok(!requestPage.body.includes('sleeping better'), 'not the words');
+        assert.equal(record.body.split('Entry by the person').length - 1, 1, 'once on the record');
+        assert.doesNotMatch(record.body, /person entry/i);
 
         const theirs = await other.browser.get(paths.myEntries);
         assert.equal(theirs.statusCode, 200);
