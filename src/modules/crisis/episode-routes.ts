@@ -12,9 +12,9 @@ import type { Platform } from '../../platform/context.ts';
 import type { CrisisPriority, DB } from '../../platform/db/tables.ts';
 import { dateOfBirthParts, freeText, nhsNumber, optional, personName, postcode, ukPhone } from '../../platform/http/fields.ts';
 import { ConflictError, type FormErrors, formErrors, InputError, NotFoundError, parseInput } from '../../platform/http/problems.ts';
-import { type Involvement, peoplePaths, registerPersonSource, type TimelineEntry } from '../people/index.ts';
+import { type EntryAdded, type Involvement, peoplePaths, registerPersonSource, type TimelineEntry } from '../people/index.ts';
 import { addShift, DUTY_MANAGE, DUTY_ROLE_TEXT, DUTY_ROLES, dutyRota, FROM_TEXT, PRIORITY_TAG, removeShift, timeLeft } from './board.ts';
-import { crisisTeams, episodesOfPeople, openEpisodesInvolving, teamResponders } from './episode-store.ts';
+import { addAction, crisisTeams, episodesOfPeople, openEpisodesInvolving, openEpisodesOfPeople, teamResponders } from './episode-store.ts';
 import { followUpsOfPeople, openFollowUpsOfPeople } from './follow-up-store.ts';
 import {
   ACT,
@@ -178,13 +178,21 @@ async function timelineOf(db: Kysely<DB>, personIds: readonly string[]): Promise
   return entries;
 }
 
+/**
+ * The person wrote in their own record (hazard H19): each of their open episodes says so on its action
+ * log, and the board hears of it, where responders look. Never the words: they are on the record.
+ */
+async function entryOnEpisodes(tx: Kysely<DB>, entry: EntryAdded): Promise<void> {
+  for (const e of await openEpisodesOfPeople(tx, entry.recordIds)) await addAction(tx, e, entry.at, entry.by, 'person-entry', null, { entryId: entry.id });
+}
+
 // ---- routes ----
 
 export default async function episodeRoutes(app: FastifyInstance, opts: { platform: Platform }) {
   const { platform } = opts;
   registerEpisodeTimers(platform);
   registerFollowUpTimers(platform);
-  registerPersonSource(platform, { name: 'crisis', involvement: involvementOf, timeline: timelineOf });
+  registerPersonSource(platform, { name: 'crisis', involvement: involvementOf, timeline: timelineOf, entryAdded: entryOnEpisodes });
 
   const act = { permission: ACT } as const;
 

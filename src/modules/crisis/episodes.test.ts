@@ -8,14 +8,14 @@ import { testDialects } from '../../platform/db/testing.ts';
 import { NotFoundError } from '../../platform/http/problems.ts';
 import { runDueTimers } from '../../platform/jobs/timers.ts';
 import { Browser, buildTestApp, type TestApp } from '../../testing/app.ts';
-import { signIn } from '../../testing/auth.ts';
+import { createTestPersonAccount, signIn, signInPerson } from '../../testing/auth.ts';
 import { decide } from '../front-door/queue.ts';
 import { frontDoorRiskFlags } from '../front-door/risk-flag-store.ts';
-import { accessTo } from '../people/index.ts';
+import { accessTo, peoplePaths } from '../people/index.ts';
 import { aPerson, type Member, personWithRequest } from '../people/testing.ts';
 import { normaliseEpisodeReference } from './episode-store.ts';
 import { type CrisisAlliance, createCrisisAlliance, messagesTo } from './episode-testing.ts';
-import { addNote, closeEpisode, markResponded, openEpisode } from './episodes.ts';
+import { addNote, closeEpisode, markResponded, openEpisode, openEpisodeIn } from './episodes.ts';
 import { paths } from './paths.ts';
 import { crisisRiskFlags } from './risk-flag-store.ts';
 
@@ -196,6 +196,24 @@ for (const dialect of testDialects()) {
       assert.deepEqual((await actions(late.id)).slice(-2), ['target-warning', 'target-breached']);
       const page = await (await as(a.crisisPractitioner)).get(paths.episode(late.id));
       assert.match(page.body, /nhsuk-tag--red">Overdue by 1 minute|nhsuk-tag--red">Overdue by less than a minute/);
+    });
+
+    it('puts an entry the person writes in their record on the action log of their open episode, without the words (H19)', async () => {
+      const { personId } = await personWithRequest(t, aPerson({ postcode: 'SW9 9SL' }));
+      const open = (summary: string) => t.db.write((tx) => openEpisodeIn(t.platform, tx, { source: 'phone', priority: 'urgent', summary, personId, teamId: a.crisisTeamId, openedBy: a.crisisPractitioner.userId }));
+      const e = await open('Worried about tonight.');
+      const closed = await open('An earlier call.');
+      await closeEpisode(t.platform, a.crisisPractitioner.actor, closed.id, { outcome: 'resolved-at-home', note: 'Talked it through.' });
+      const account = await createTestPersonAccount(t.db, t.clock, { personId, organisationId: a.organisationId });
+      const person = new Browser(t.app);
+      await signInPerson(person, t.db, account.email);
+      await person.get(peoplePaths.myEntries);
+      assert.equal((await person.post(peoplePaths.myEntries, { body: 'I am scared about tonight.' })).statusCode, 303);
+      const logged = (id: string) => t.db.read.selectFrom('crisis_episode_actions').select(['by_user_id', 'text']).where('episode_id', '=', id).where('kind', '=', 'person-entry').execute();
+      assert.deepEqual(await logged(e.id), [{ by_user_id: account.userId, text: null }]);
+      assert.deepEqual(await logged(closed.id), [], 'not on a closed episode');
+      const page = await (await as(a.crisisPractitioner)).get(paths.episode(e.id));
+      assert.match(page.body, /The person wrote in their own record/);
     });
 
     it('changing the priority sets a new target from first contact, and the old timers do nothing', async () => {
