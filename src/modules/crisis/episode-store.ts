@@ -229,13 +229,13 @@ export async function openEpisodesInvolving(db: Kysely<DB>, personIds: readonly 
     .execute();
 }
 
-/** Every episode of these people, open or closed, for their timeline. */
 /** The open episodes of these records, with their teams (an entry the person writes goes on their action logs). */
 export async function openEpisodesOfPeople(db: Kysely<DB>, personIds: readonly string[]) {
   if (personIds.length === 0) return [];
   return db.selectFrom('crisis_episodes').select(['id', 'team_id']).where('person_id', 'in', personIds).where('status', '=', 'open').execute();
 }
 
+/** Every episode of these people, open or closed, for their timeline. */
 export async function episodesOfPeople(db: Kysely<DB>, personIds: readonly string[]) {
   if (personIds.length === 0) return [];
   return db

@@ -3,10 +3,10 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../platform/db/tables.ts';
 
-/** Requests about these records that are still open, with the team that runs each. */
 /** A request's timeline event: the person wrote in their own record while the request was open (H19). */
 export const PERSON_ENTRY_EVENT = 'person-entry';
 
+/** Requests about these records that are still open, with the team that runs each. */
 export async function openRequestsAbout(db: Kysely<DB>, personIds: readonly string[]) {
   if (personIds.length === 0) return [];
   return db
