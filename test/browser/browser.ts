@@ -22,7 +22,8 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Locator, type Page } from 'playwright-core';
 import type { Config } from '../../src/config.ts';
 import type { TestDialect } from '../../src/platform/db/testing.ts';
-import { buildTestApp, type TestApp } from '../../src/testing/app.ts';
+import { buildTestApp, Browser as TestBrowser, type TestApp } from '../../src/testing/app.ts';
+import { lastSignInCode, signIn } from '../../src/testing/auth.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -218,4 +219,24 @@ export const pathOf = (page: Page) => new URL(page.url()).pathname;
 /** Clicks the button named so and waits for the page it leads to (a form post, then its redirect). */
 export async function submit(page: Page, button: string): Promise<void> {
   await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: button }).click()]);
+}
+
+/** Signs in with a one-time code (a person or a network member) on the page given, or a new one; returns the page. */
+export async function signInWithCode(h: BrowserHarness, email: string, given?: Page): Promise<Page> {
+  const page = given ?? (await h.newPage());
+  await page.goto(h.url('/sign-in/my-record'));
+  await page.getByLabel('Email address or mobile number', { exact: true }).fill(email);
+  await submit(page, 'Send me a code');
+  await page.getByLabel('Code', { exact: true }).fill(await lastSignInCode(h.test.db, email));
+  await submit(page, 'Sign in');
+  return page;
+}
+
+/** A new page with a staff member's session, signed in through the app's own pages (password and code). */
+export async function staffPage(h: BrowserHarness, member: Parameters<typeof signIn>[1]): Promise<Page> {
+  const b = new TestBrowser(h.test.app);
+  await signIn(b, member, h.test.clock);
+  const page = await h.newPage();
+  await page.context().addCookies(Object.entries(b.jar.header()).map(([name, value]) => ({ name, value, url: h.origin })));
+  return page;
 }

@@ -14,19 +14,11 @@ import { decide } from '../../src/modules/front-door/queue.ts';
 import { paths } from '../../src/modules/people/paths.ts';
 import { aPerson, createAlliance, personWithRequest } from '../../src/modules/people/testing.ts';
 import { Browser as TestBrowser } from '../../src/testing/app.ts';
-import { createTestPersonAccount, lastSignInCode, signInPerson } from '../../src/testing/auth.ts';
-import { BROWSER_TEST, type BrowserHarness, chromiumSkip, expectNoAxeViolations, pressEnterAndWait, startBrowserApp, tabTo, submit } from './browser.ts';
+import { createTestPersonAccount, signInPerson } from '../../src/testing/auth.ts';
+import { BROWSER_TEST, type BrowserHarness, chromiumSkip, expectNoAxeViolations, pressEnterAndWait, signInWithCode, startBrowserApp, submit, tabTo } from './browser.ts';
 
 function pathOf(page: Page): string {
   return new URL(page.url()).pathname;
-}
-
-async function signInWithCode(h: BrowserHarness, page: Page, email: string): Promise<void> {
-  await page.goto(h.url('/sign-in/my-record'));
-  await page.getByLabel('Email address or mobile number', { exact: true }).fill(email);
-  await submit(page, 'Send me a code');
-  await page.getByLabel('Code', { exact: true }).fill(await lastSignInCode(h.test.db, email));
-  await submit(page, 'Sign in');
 }
 
 describe("the person's network, in a browser", { skip: chromiumSkip() }, () => {
@@ -85,8 +77,7 @@ describe("the person's network, in a browser", { skip: chromiumSkip() }, () => {
     assert.equal(saved.statusCode, 303, 'the safety plan is saved');
 
     // The person signs in with a code and sees their plan and who has looked at their record.
-    const page = await h.newPage();
-    await signInWithCode(h, page, account.email);
+    const page = await signInWithCode(h, account.email);
     assert.equal(pathOf(page), '/my-record');
     await page.goto(h.url(carePaths.myPlan));
     assert.match((await page.locator('main').textContent()) ?? '', /Seeing my daughter at weekends/);
@@ -150,7 +141,7 @@ describe("the person's network, in a browser", { skip: chromiumSkip() }, () => {
     await submit(friend, 'Make my account');
     assert.equal(pathOf(friend), paths.networkInviteDone);
     await expectNoAxeViolations(friend);
-    await signInWithCode(h, friend, friendEmail);
+    await signInWithCode(h, friendEmail, friend);
     assert.equal(pathOf(friend), paths.sharedWithMe);
     await expectNoAxeViolations(friend);
     await tabTo(friend, friend.getByRole('link', { name: new RegExp(details.familyName) }));

@@ -6,13 +6,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 // The harness (and through it the whole app) first: the modules' index files import each other in a cycle.
-import { BROWSER_TEST, type BrowserHarness, chromiumSkip, expectNoAxeViolations, pressEnterAndWait, startBrowserApp, tabTo, pathOf, submit } from './browser.ts';
+import { BROWSER_TEST, type BrowserHarness, chromiumSkip, expectNoAxeViolations, pathOf, pressEnterAndWait, signInWithCode, staffPage, startBrowserApp, submit, tabTo } from './browser.ts';
 import { writeNote } from '../../src/modules/care/notes.ts';
 import { paths } from '../../src/modules/care/paths.ts';
 import { createTask } from '../../src/modules/care/tasks.ts';
 import { aPerson, createAlliance, personWithRequest } from '../../src/modules/people/testing.ts';
-import { Browser } from '../../src/testing/app.ts';
-import { createTestPersonAccount, lastSignInCode, signIn } from '../../src/testing/auth.ts';
+import { createTestPersonAccount } from '../../src/testing/auth.ts';
 
 describe('notes, tasks and caseloads, in a browser', { skip: chromiumSkip() }, () => {
   let h: BrowserHarness;
@@ -43,15 +42,7 @@ describe('notes, tasks and caseloads, in a browser', { skip: chromiumSkip() }, (
     );
     const withholdingId = (await h.test.db.read.selectFrom('care_note_withholdings').select(['id']).executeTakeFirstOrThrow()).id;
 
-    const staffPage = async (member: typeof a.hubPractitioner) => {
-      const b = new Browser(h.test.app);
-      await signIn(b, member, h.test.clock);
-      const page = await h.newPage();
-      await page.context().addCookies(Object.entries(b.jar.header()).map(([name, value]) => ({ name, value, url: h.origin })));
-      return page;
-    };
-
-    const staff = await staffPage(a.hubPractitioner);
+    const staff = await staffPage(h, a.hubPractitioner);
     for (const url of [paths.notes(personId), paths.note(personId, noteId), paths.noteCorrect(personId, noteId), paths.noteAddendum(personId, noteId), paths.myTasks, paths.teamTasks, paths.task(taskId), paths.caseload]) {
       const res = await staff.goto(h.url(url));
       assert.equal(res?.status(), 200, url);
@@ -72,7 +63,7 @@ describe('notes, tasks and caseloads, in a browser', { skip: chromiumSkip() }, (
     assert.match(pathOf(staff), /\/care\/people\/[^/]+\/notes\/[^/]+$/);
     await expectNoAxeViolations(staff);
 
-    const lead = await staffPage(a.hubLead);
+    const lead = await staffPage(h, a.hubLead);
     for (const url of [paths.withheldNotes, paths.withheldNote(withholdingId), paths.teamCaseload, paths.teamTasks]) {
       const res = await lead.goto(h.url(url));
       assert.equal(res?.status(), 200, url);
@@ -81,12 +72,7 @@ describe('notes, tasks and caseloads, in a browser', { skip: chromiumSkip() }, (
 
     // The person, in their portal: from the home page to their notes.
     const account = await createTestPersonAccount(h.test.db, h.test.clock, { personId });
-    const page = await h.newPage();
-    await page.goto(h.url('/sign-in/my-record'));
-    await page.getByLabel('Email address or mobile number', { exact: true }).fill(account.email);
-    await submit(page, 'Send me a code');
-    await page.getByLabel('Code', { exact: true }).fill(await lastSignInCode(h.test.db, account.email));
-    await submit(page, 'Sign in');
+    const page = await signInWithCode(h, account.email);
     await tabTo(page, page.getByRole('link', { name: /Notes about you/ }));
     await pressEnterAndWait(page);
     assert.equal(pathOf(page), paths.myNotes);

@@ -5,13 +5,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 // The harness (and through it the whole app) first: the care module's files import each other in a cycle through the modules' index files.
-import { BROWSER_TEST, type BrowserHarness, chromiumSkip, expectNoAxeViolations, pressEnterAndWait, startBrowserApp, tabTo, pathOf, submit } from './browser.ts';
+import { BROWSER_TEST, type BrowserHarness, chromiumSkip, expectNoAxeViolations, pathOf, pressEnterAndWait, signInWithCode, staffPage, startBrowserApp, submit, tabTo } from './browser.ts';
 import { openCoordination } from '../../src/modules/care/coordination.ts';
 import { paths } from '../../src/modules/care/paths.ts';
 import { savePlan } from '../../src/modules/care/plan.ts';
 import { aPerson, createAlliance, personWithRequest } from '../../src/modules/people/testing.ts';
-import { Browser } from '../../src/testing/app.ts';
-import { createTestPersonAccount, lastSignInCode, signIn } from '../../src/testing/auth.ts';
+import { createTestPersonAccount } from '../../src/testing/auth.ts';
 
 describe('care coordination and the shared plan, in a browser', { skip: chromiumSkip() }, () => {
   let h: BrowserHarness;
@@ -40,10 +39,7 @@ describe('care coordination and the shared plan, in a browser', { skip: chromium
     await savePlan(h.test.platform, a.hubPractitioner.actor, coordinationId, plan);
 
     // The practitioner: signed in through the app's own pages, then in the browser with that session.
-    const b = new Browser(h.test.app);
-    await signIn(b, a.hubPractitioner, h.test.clock);
-    const staff = await h.newPage();
-    await staff.context().addCookies(Object.entries(b.jar.header()).map(([name, value]) => ({ name, value, url: h.origin })));
+    const staff = await staffPage(h, a.hubPractitioner);
     for (const url of [paths.personCoordinations(personId), paths.coordination(coordinationId), paths.plan(coordinationId), paths.planHistory(coordinationId), paths.planVersion(coordinationId, 1), paths.coordinationClose(coordinationId)]) {
       const res = await staff.goto(h.url(url));
       assert.equal(res?.status(), 200, url);
@@ -68,12 +64,7 @@ describe('care coordination and the shared plan, in a browser', { skip: chromium
 
     // The person, in their portal.
     const account = await createTestPersonAccount(h.test.db, h.test.clock, { personId });
-    const page = await h.newPage();
-    await page.goto(h.url('/sign-in/my-record'));
-    await page.getByLabel('Email address or mobile number', { exact: true }).fill(account.email);
-    await submit(page, 'Send me a code');
-    await page.getByLabel('Code', { exact: true }).fill(await lastSignInCode(h.test.db, account.email));
-    await submit(page, 'Sign in');
+    const page = await signInWithCode(h, account.email);
     await tabTo(page, page.getByRole('link', { name: /Your plan/ }));
     await pressEnterAndWait(page);
     assert.equal(pathOf(page), paths.myPlan);

@@ -5,14 +5,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 // The harness (and through it the whole app) first: the care module's files import each other in a cycle through the modules' index files.
-import { BROWSER_TEST, type BrowserHarness, chromiumSkip, expectNoAxeViolations, pressEnterAndWait, startBrowserApp, tabTo, pathOf, submit } from './browser.ts';
+import { BROWSER_TEST, type BrowserHarness, chromiumSkip, expectNoAxeViolations, pathOf, pressEnterAndWait, signInWithCode, staffPage, startBrowserApp, submit, tabTo } from './browser.ts';
 import { openCoordination } from '../../src/modules/care/coordination.ts';
 import { recordMeeting, scheduleMeeting } from '../../src/modules/care/meetings.ts';
 import { paths } from '../../src/modules/care/paths.ts';
 import { allItems, recordReview } from '../../src/modules/care/reviews.ts';
 import { aPerson, createAlliance, personWithRequest } from '../../src/modules/people/testing.ts';
-import { Browser } from '../../src/testing/app.ts';
-import { createTestPersonAccount, lastSignInCode, signIn } from '../../src/testing/auth.ts';
+import { createTestPersonAccount } from '../../src/testing/auth.ts';
 
 describe('reviews and network meetings, in a browser', { skip: chromiumSkip() }, () => {
   let h: BrowserHarness;
@@ -45,12 +44,7 @@ describe('reviews and network meetings, in a browser', { skip: chromiumSkip() },
 
     // The person, in their portal.
     const account = await createTestPersonAccount(h.test.db, h.test.clock, { personId });
-    const page = await h.newPage();
-    await page.goto(h.url('/sign-in/my-record'));
-    await page.getByLabel('Email address or mobile number', { exact: true }).fill(account.email);
-    await submit(page, 'Send me a code');
-    await page.getByLabel('Code', { exact: true }).fill(await lastSignInCode(h.test.db, account.email));
-    await submit(page, 'Sign in');
+    const page = await signInWithCode(h, account.email);
     await tabTo(page, page.getByRole('link', { name: /Your reviews/ }));
     await pressEnterAndWait(page);
     assert.equal(pathOf(page), paths.myReviews);
@@ -86,10 +80,7 @@ describe('reviews and network meetings, in a browser', { skip: chromiumSkip() },
     await expectNoAxeViolations(page);
 
     // The practitioner: signed in through the app's own pages, then in the browser with that session.
-    const b = new Browser(h.test.app);
-    await signIn(b, a.hubPractitioner, h.test.clock);
-    const staff = await h.newPage();
-    await staff.context().addCookies(Object.entries(b.jar.header()).map(([name, value]) => ({ name, value, url: h.origin })));
+    const staff = await staffPage(h, a.hubPractitioner);
     for (const url of [paths.reviews(coordinationId), paths.reviewNew(coordinationId), paths.meetings(coordinationId), paths.meeting(coordinationId, meetingId), paths.meetingNew(coordinationId), paths.meetingRecord(coordinationId, meetingId), paths.meetingFollowUp(coordinationId, meetingId)]) {
       const res = await staff.goto(h.url(url));
       assert.equal(res?.status(), 200, url);

@@ -7,8 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { paths } from '../../src/modules/crisis/paths.ts';
 import { aPerson, personWithRequest } from '../../src/modules/people/testing.ts';
-import { createTestPersonAccount, lastSignInCode } from '../../src/testing/auth.ts';
-import { BROWSER_TEST, type BrowserHarness, chromiumSkip, expectNoAxeViolations, pressEnterAndWait, tabTo, startBrowserApp, submit } from './browser.ts';
+import { createTestPersonAccount } from '../../src/testing/auth.ts';
+import { BROWSER_TEST, type BrowserHarness, chromiumSkip, expectNoAxeViolations, pressEnterAndWait, signInWithCode, startBrowserApp, submit, tabTo } from './browser.ts';
 
 function pathOf(page: Page): string {
   return new URL(page.url()).pathname;
@@ -26,12 +26,7 @@ describe('a safety plan, in a browser', { skip: chromiumSkip() }, () => {
   it('is written, read, versioned, refused when it changed meanwhile, and printed, with no axe violation', BROWSER_TEST, async () => {
     const { personId } = await personWithRequest(h.test, aPerson());
     const account = await createTestPersonAccount(h.test.db, h.test.clock, { personId });
-    const page = await h.newPage();
-    await page.goto(h.url('/sign-in/my-record'));
-    await page.getByLabel('Email address or mobile number', { exact: true }).fill(account.email);
-    await submit(page, 'Send me a code');
-    await page.getByLabel('Code', { exact: true }).fill(await lastSignInCode(h.test.db, account.email));
-    await submit(page, 'Sign in');
+    const page = await signInWithCode(h, account.email);
     assert.equal(pathOf(page), '/my-record');
 
     // From the portal home, by keyboard.
