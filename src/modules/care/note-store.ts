@@ -1,6 +1,7 @@
 // The queries of notes with visibility (issue 5, item 7). Rows of `care_notes` are only ever added;
 // a withholding's status changes (awaiting, confirmed, released) with who decided and when.
 import type { Kysely } from 'kysely';
+import { accountsWithRole } from '../../platform/auth/store.ts';
 import type { CareNotesTable, CareNoteWithholdingsTable, DB } from '../../platform/db/tables.ts';
 
 export type NoteRow = CareNotesTable & { author_name: string; team_name: string };
@@ -155,26 +156,12 @@ export async function withholdingsOfTeams(db: Kysely<DB>, teamIds: readonly stri
 
 /** Leads of a team with an account in use: who confirms a withholding, and who is told when it is late. */
 export async function teamLeads(db: Kysely<DB>, teamId: string) {
-  return db
-    .selectFrom('memberships')
-    .innerJoin('users', 'users.id', 'memberships.user_id')
-    .select(['users.id', 'users.email'])
-    .where('memberships.team_id', '=', teamId)
-    .where('memberships.role', '=', 'team-lead')
-    .where('users.disabled_at', 'is', null)
-    .execute();
+  return accountsWithRole(db, { teamId }, ['team-lead']);
 }
 
 /** The alliance's administrators (who manage accounts and their roles): told when a team has no lead to confirm a withheld note. */
 export async function administrators(db: Kysely<DB>) {
-  return db
-    .selectFrom('memberships')
-    .innerJoin('users', 'users.id', 'memberships.user_id')
-    .select(['users.id', 'users.email'])
-    .where('memberships.role', '=', 'admin')
-    .where('users.disabled_at', 'is', null)
-    .distinct()
-    .execute();
+  return accountsWithRole(db, 'anywhere', ['admin']);
 }
 
 /** "Given Family", for page headings. */

@@ -2,6 +2,7 @@
 // episodes.ts checks who may do what before it calls these.
 import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { accountsWithRole } from '../../platform/auth/store.ts';
 import { newId, toJson } from '../../platform/db/ids.ts';
 import type { CrisisEpisodesTable, DB } from '../../platform/db/tables.ts';
 import { ConflictError } from '../../platform/http/problems.ts';
@@ -176,28 +177,12 @@ export async function isActiveResponder(db: Kysely<DB>, episodeId: string, userI
 
 /** The members of a team who may respond (practitioners and team leads, not disabled), by name. */
 export async function teamResponders(db: Kysely<DB>, teamId: string) {
-  return db
-    .selectFrom('memberships')
-    .innerJoin('users', 'users.id', 'memberships.user_id')
-    .select(['users.id', 'users.display_name'])
-    .where('memberships.team_id', '=', teamId)
-    .where('memberships.role', 'in', ['practitioner', 'team-lead'])
-    .where('users.disabled_at', 'is', null)
-    .orderBy('users.display_name')
-    .distinct()
-    .execute();
+  // Names only: these lists are shown on pages.
+  return (await accountsWithRole(db, { teamId }, ['practitioner', 'team-lead'])).map(({ id, display_name }) => ({ id, display_name }));
 }
 
 export async function teamLeadEmails(db: Kysely<DB>, teamId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('memberships')
-    .innerJoin('users', 'users.id', 'memberships.user_id')
-    .select(['users.email'])
-    .where('memberships.team_id', '=', teamId)
-    .where('memberships.role', '=', 'team-lead')
-    .where('users.disabled_at', 'is', null)
-    .execute();
-  return [...new Set(rows.map((r) => r.email))];
+  return (await accountsWithRole(db, { teamId }, ['team-lead'])).map((r) => r.email);
 }
 
 /** Crisis teams (kind 'crisis'), those of the given organisation first, then by name. */

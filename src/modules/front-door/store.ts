@@ -1,5 +1,6 @@
 // Every query of the front door, each taking the database or a transaction first.
 import type { ExpressionBuilder, Kysely, SelectQueryBuilder } from 'kysely';
+import { accountsWithRole } from '../../platform/auth/store.ts';
 import { newId, toJson } from '../../platform/db/ids.ts';
 import type { DB, RequestContactAttemptsTable, RequestsTable } from '../../platform/db/tables.ts';
 import { insertLater } from '../../platform/db/staging.ts';
@@ -121,14 +122,7 @@ export async function frontDoorTeam(db: Kysely<DB>) {
 
 /** Email addresses of a team's leads, for escalations. */
 export async function teamLeadEmails(db: Kysely<DB>, teamId: string) {
-  return db
-    .selectFrom('memberships')
-    .innerJoin('users', 'users.id', 'memberships.user_id')
-    .select(['users.id', 'users.email'])
-    .where('memberships.team_id', '=', teamId)
-    .where('memberships.role', '=', 'team-lead')
-    .where('users.disabled_at', 'is', null)
-    .execute();
+  return accountsWithRole(db, { teamId }, ['team-lead']);
 }
 
 export async function userEmail(db: Kysely<DB>, userId: string) {
@@ -161,15 +155,8 @@ export async function insertReferral(
 /** Practitioners and team leads of a team, who may own its requests. */
 export async function teamMembers(db: Kysely<DB>, teamId: string | null) {
   if (!teamId) return [];
-  return db
-    .selectFrom('memberships')
-    .innerJoin('users', 'users.id', 'memberships.user_id')
-    .select(['users.id', 'users.display_name'])
-    .where('memberships.team_id', '=', teamId)
-    .where('memberships.role', 'in', ['practitioner', 'team-lead'])
-    .where('users.disabled_at', 'is', null)
-    .orderBy('users.display_name')
-    .execute();
+  // Names only: these lists are shown on pages.
+  return (await accountsWithRole(db, { teamId }, ['practitioner', 'team-lead'])).map(({ id, display_name }) => ({ id, display_name }));
 }
 
 // ---- drafts of the "Get help" journey ----

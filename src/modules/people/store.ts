@@ -1,5 +1,6 @@
 // Every query of the people module.
 import type { Kysely } from 'kysely';
+import { accountsWithRole } from '../../platform/auth/store.ts';
 import { newId, toJson } from '../../platform/db/ids.ts';
 import type { BreakGlassGrantsTable, DB } from '../../platform/db/tables.ts';
 
@@ -439,14 +440,7 @@ export async function reviewGrant(db: Kysely<DB>, id: string, d: { by: string; n
 
 /** Team leads to tell of a break-glass: the team's, or (for someone in no team) the organisation's. */
 export async function leadsToTell(db: Kysely<DB>, teamId: string | null, organisationId: string) {
-  let q = db
-    .selectFrom('memberships')
-    .innerJoin('users', 'users.id', 'memberships.user_id')
-    .select(['users.id', 'users.email'])
-    .where('memberships.role', '=', 'team-lead')
-    .where('users.disabled_at', 'is', null);
-  q = teamId ? q.where('memberships.team_id', '=', teamId) : q.where('memberships.organisation_id', '=', organisationId);
-  return q.execute();
+  return accountsWithRole(db, teamId ? { teamId } : { organisationId }, ['team-lead']);
 }
 
 export async function teamName(db: Kysely<DB>, teamId: string | null): Promise<string | null> {

@@ -55,6 +55,21 @@ export async function findSessionWithMemberships(db: Kysely<DB>, idHash: string)
   return { ...session, memberships };
 }
 
+/**
+ * Accounts in use that hold one of these roles in a team (or, given an organisation instead, anywhere in
+ * it), each once, by name: the leads to tell of an escalation, the staff who may own or respond to work.
+ */
+export async function accountsWithRole(db: Kysely<DB>, where: { teamId: string } | { organisationId: string } | 'anywhere', roles: readonly string[]) {
+  let q = db
+    .selectFrom('memberships')
+    .innerJoin('users', 'users.id', 'memberships.user_id')
+    .select(['users.id', 'users.email', 'users.display_name'])
+    .where('memberships.role', 'in', roles)
+    .where('users.disabled_at', 'is', null);
+  if (where !== 'anywhere') q = 'teamId' in where ? q.where('memberships.team_id', '=', where.teamId) : q.where('memberships.organisation_id', '=', where.organisationId);
+  return q.distinct().orderBy('users.display_name').orderBy('users.id').execute();
+}
+
 export async function touchSession(db: Kysely<DB>, idHash: string, at: string): Promise<void> {
   await db.updateTable('sessions').set({ last_seen_at: at }).where('id_hash', '=', idHash).execute();
 }
