@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { recordAudit } from '../../platform/access/audit.ts';
 import { newId } from '../../platform/db/ids.ts';
 import { enqueueMessage } from '../../platform/notify/outbox.ts';
-import { testDialects } from '../../platform/db/testing.ts';
+import { tablesAndColumns, testDialects } from '../../platform/db/testing.ts';
 import { Browser, buildTestApp, type TestApp } from '../../testing/app.ts';
 import { createTestPersonAccount, signIn, signInPerson, type TestPersonAccount } from '../../testing/auth.ts';
 import { frontDoorPaths } from '../front-door/index.ts';
@@ -230,7 +230,8 @@ for (const dialect of testDialects()) {
 
         const page = await personBrowser.get(`${paths.myEntries}?added=1`);
         assert.match(page.body, /Your entry has been added/);
-        assert.match(page.body, /This is not for urgent help/, 'the page says no one is told straight away');
+        assert.match(page.body, /This is not for urgent help/, 'the page says no one reads it straight away…');
+        assert.match(page.body, /No one reads what you write here straight away/, '…in the callout’s own words');
         assert.match(page.body, /id="crisis-help"/, 'with the crisis panel');
         assert.ok(page.body.includes('I have been sleeping better since I started walking in the mornings.'));
         assert.match((await personBrowser.get(paths.myRecord)).body, /href="\/my-record\/entries"/, 'linked from the home page');
@@ -399,9 +400,9 @@ for (const dialect of testDialects()) {
       });
 
       it('accounts for every column of every table, and every table that names a person', async () => {
-        const tables = await t.db.read.introspection.getTables();
-        const byName = new Map(tables.map((tb) => [tb.name, tb.columns.map((c) => c.name)]));
-        const withPerson = tables.filter((tb) => tb.columns.some((c) => c.name === 'person_id')).map((tb) => tb.name);
+        const byName = await tablesAndColumns(t.db.read);
+        assert.ok(byName.has('crisis_place_events') && byName.has('people'), 'the tables are listed');
+        const withPerson = [...byName].filter(([, columns]) => columns.includes('person_id')).map(([name]) => name);
         for (const table of withPerson) assert.ok(table in exported.tables, `${table} names a person: the export must include it`);
         for (const [table, rows] of Object.entries(exported.tables)) {
           const columns = byName.get(table);

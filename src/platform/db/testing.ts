@@ -136,3 +136,6 @@ export async function whileMigrating<T>(target: TestDatabase['target'], fn: () =
     await admin.close();
   }
 }
+
+/** The tables of this database and their columns (on PostgreSQL, of its own schema only). */
+export { tablesAndColumns } from './dialect/catalogue.ts';
