@@ -12,6 +12,7 @@
 //   BENCH_ONLY=sign-in     run only scenarios whose name or file contains this (or any of a comma-separated list)
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test   also run on PostgreSQL
 //   BENCH_CONNECTIONS=1    every scenario at this many connections instead of its own
+//   BENCH_CPU_PROFILE=dir  the app's processes write a V8 CPU profile there (node --cpu-prof), to see where time goes
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -67,6 +68,9 @@ function seconds(name: string, fallback: number | undefined, min: number, max: n
 }
 
 const DURATION = seconds('BENCH_DURATION', undefined, 1, 120);
+/** Where the app's processes write their CPU profiles, when asked (`node --cpu-prof`; open them in Chrome's DevTools). */
+const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROFILE ? path.resolve(process.env.BENCH_CPU_PROFILE) : null;
+
 /** Every scenario (and its baselines) at this many connections: BENCH_CONNECTIONS=1 shows each path's own latency, with no request queued behind another. */
 const CONNECTIONS = (() => {
   const raw = process.env.BENCH_CONNECTIONS;
@@ -102,7 +106,7 @@ interface Server {
 
 function startServer(script: string, arg: unknown, label: string): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'servers', script), JSON.stringify(arg)], {
+    const child = spawn(process.execPath, [...(CPU_PROFILE_DIR && script === 'app.ts' ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}`] : []), '--import', 'tsx', path.join(here, 'servers', script), JSON.stringify(arg)], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env },
