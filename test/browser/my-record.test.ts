@@ -80,6 +80,13 @@ describe("the person's portal, in a browser", { skip: chromiumSkip() }, () => {
       assert.equal(pathOf(page), '/my-record/entries');
       assert.match((await page.locator('main').textContent()) ?? '', /Walking in the mornings helps\./);
       await expectNoAxeViolations(page);
+      // Words that may mean risk (hazard H19): the page they return to leads with what to do now.
+      await typeInto(page, 'What do you want to write?', 'I want to end my life tonight.');
+      await tabTo(page, page.getByRole('button', { name: 'Add to my record' }));
+      await pressEnterAndWait(page);
+      assert.equal(pathOf(page), '/my-record/entries');
+      assert.match((await page.locator('main').textContent()) ?? '', /If you are not safe right now[\s\S]*we have told a team that works day and night/);
+      await expectNoAxeViolations(page);
       h.expectOnlyAppRequests();
       await page.context().close();
   });

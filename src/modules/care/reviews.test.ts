@@ -255,7 +255,7 @@ for (const dialect of testDialects()) {
     });
 
     it('what the person writes in their record makes a task for the key worker, with none of its words (H19)', async () => {
-      const words = 'I am not feeling safe at home tonight.';
+      const words = 'Can we talk about my medication at the next meeting? I keep forgetting the evening dose.';
       await personBrowser.get(peoplePaths.myEntries);
       const res = await personBrowser.post(peoplePaths.myEntries, { body: words });
       assert.equal(res.statusCode, 303);
@@ -271,12 +271,26 @@ for (const dialect of testDialects()) {
         due_at: '2026-12-02T17:00:00.000Z',
         status: 'open',
       });
-      assert.doesNotMatch(JSON.stringify(task), /safe at home/);
+      assert.doesNotMatch(JSON.stringify(task), /medication|evening dose/);
       // Someone no team coordinates care for writes too: the entry is kept, and no task is made for anyone.
       const before = (await t.db.read.selectFrom('tasks').select(['id']).execute()).length;
       await other.browser.get(peoplePaths.myEntries);
       assert.equal((await other.browser.post(peoplePaths.myEntries, { body: 'Just saying hello.' })).statusCode, 303);
       assert.equal((await t.db.read.selectFrom('tasks').select(['id']).execute()).length, before);
+    });
+
+    it('words that may mean risk make the key worker’s task due within the hour, naming the risk and not the words (H19)', async () => {
+      t.clock.advanceMinutes(1);
+      await personBrowser.get(peoplePaths.myEntries);
+      const res = await personBrowser.post(peoplePaths.myEntries, { body: 'I am not feeling safe at home tonight.' });
+      assert.equal(res.headers.location, `${peoplePaths.myEntries}?added=urgent`);
+      const entry = await t.db.read.selectFrom('person_entries').select(['id', 'written_at']).where('person_id', '=', personId).orderBy('written_at', 'desc').executeTakeFirstOrThrow();
+      const task = await t.db.read.selectFrom('tasks').select(['assignee_id', 'title', 'detail', 'due_at']).where('source_kind', '=', 'own-entry').where('source_id', '=', entry.id).executeTakeFirstOrThrow();
+      assert.equal(task.assignee_id, a.hubPractitioner.userId);
+      assert.equal(task.due_at, new Date(new Date(entry.written_at).getTime() + 3_600_000).toISOString(), 'within the hour, not the end of the next working day');
+      assert.equal(task.title, 'Read now what the person wrote in their record: the words may mean risk (Immediate danger)');
+      assert.match(String(task.detail), /A team that works day and night has been told too/);
+      assert.doesNotMatch(JSON.stringify(task), /safe at home/);
     });
 
     it('a review saying the person does not feel safe shows them at once what to do now, and the task says so (H18)', async () => {
@@ -287,8 +301,11 @@ for (const dialect of testDialects()) {
       const page = await personBrowser.get(String(res.headers.location));
       assert.equal(page.statusCode, 200);
       assert.match(page.body, /You said you do not feel safe/);
+      // The callout's own words and numbers (the crisis panel of every page has numbers too).
+      const callout = page.body.slice(page.body.indexOf('You said you do not feel safe'), page.body.indexOf('At each review you say'));
+      assert.match(callout, /Thank you for telling us/);
       const { crisis } = t.platform.config;
-      for (const n of [crisis.emergency, crisis.nhs111, crisis.samaritans]) assert.ok(page.body.includes(`href="tel:${n.replace(/ /g, '')}"`), `calls ${n}`);
+      for (const n of [crisis.emergency, crisis.nhs111, crisis.samaritans]) assert.ok(callout.includes(`href="tel:${n.replace(/ /g, '')}"`), `calls ${n}`);
       assert.ok(page.body.indexOf('You said you do not feel safe') > page.body.indexOf('<h1'), 'after the page heading');
       const saved = await t.db.read.selectFrom('care_reviews').select(['id']).where('entered_by_role', '=', 'person').where('person_id', '=', personId).orderBy('reviewed_at', 'desc').orderBy('id', 'desc').executeTakeFirstOrThrow();
       const task = await t.db.read.selectFrom('tasks').select(['title']).where('source_kind', '=', 'review-follow-up').where('source_id', '=', saved.id).executeTakeFirstOrThrow();

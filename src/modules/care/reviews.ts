@@ -21,6 +21,7 @@ import {
   auditNetworkView,
   auditOwnView,
   type EntryAdded,
+  type EntryNotice,
   mayView,
   networkAccess,
   ownRecords,
@@ -302,24 +303,34 @@ export function saysUnsafe(ratings: readonly { itemKey: string; rating: number }
 }
 
 export const OWN_ENTRY_TASK_KIND = 'own-entry';
+/** When the task for an entry whose words may mean risk falls due: an hour for high risk, four for medium (the front door's default crisis and urgent contact times). */
+const RISKY_ENTRY_HIGH_MS = 60 * 60_000;
+const RISKY_ENTRY_MEDIUM_MS = 4 * 60 * 60_000;
 
 /**
  * The person wrote in their own record from the portal (hazard H19): like a review they enter alone,
  * nobody would see it unless told, so each team coordinating their care (the key worker, when named)
- * gets a task to read it by the end of the team's next working day. The task names no words of the
+ * gets a task to read it by the end of the team’s next working day (within an hour when the words may
+ * mean high risk, four hours for medium: hazard H19). The task names no words of the
  * entry: they are on the record's timeline, for those who may see the person.
  */
-export async function taskForOwnEntry(tx: Kysely<DB>, entry: EntryAdded): Promise<void> {
+export async function taskForOwnEntry(tx: Kysely<DB>, entry: EntryAdded): Promise<EntryNotice> {
   const open = (await coordinationsOf(tx, entry.recordIds)).filter((c) => c.status === 'open');
+  const risky = entry.risk.level !== 'none';
   for (const coordination of open) {
     const team = await teamForReviewTask(tx, coordination.team_id);
     await createTask(tx, {
       teamId: coordination.team_id,
       assigneeId: coordination.key_worker_id,
       personId: coordination.person_id,
-      title: 'Read what the person wrote in their record',
-      detail: 'They wrote it online, in their own words; it is on their record’s timeline. Talk it through with them.',
-      dueAt: endOfNextWorkingDay(openingHoursFromJson(team?.opening_hours) ?? OFFICE_HOURS, entry.at),
+      title: risky ? `Read now what the person wrote in their record: the words may mean risk (${entry.risk.summary})` : 'Read what the person wrote in their record',
+      detail: risky
+        ? 'They wrote it online, in their own words; it is on their record’s timeline. A team that works day and night has been told too (the front door or their crisis team). Contact the person.'
+        : 'They wrote it online, in their own words; it is on their record’s timeline. Talk it through with them.',
+      // Words that may mean risk: due within the front door's crisis or urgent contact time, whatever the team's hours.
+      dueAt: risky
+        ? new Date(entry.at.getTime() + (entry.risk.level === 'high' ? RISKY_ENTRY_HIGH_MS : RISKY_ENTRY_MEDIUM_MS))
+        : endOfNextWorkingDay(openingHoursFromJson(team?.opening_hours) ?? OFFICE_HOURS, entry.at),
       source: 'care',
       sourceKind: OWN_ENTRY_TASK_KIND,
       sourceId: entry.id,
@@ -327,6 +338,8 @@ export async function taskForOwnEntry(tx: Kysely<DB>, entry: EntryAdded): Promis
       at: entry.at,
     });
   }
+  // A coordinating team works its own hours, not round the clock: the front door hears of risk as well.
+  return { roundTheClock: false };
 }
 
 /** Saves the person's own review, on one of their open coordinations (the only one, or the one chosen). */

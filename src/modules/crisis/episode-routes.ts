@@ -12,7 +12,7 @@ import type { Platform } from '../../platform/context.ts';
 import type { CrisisPriority, DB } from '../../platform/db/tables.ts';
 import { dateOfBirthParts, freeText, nhsNumber, optional, personName, postcode, ukPhone } from '../../platform/http/fields.ts';
 import { ConflictError, type FormErrors, formErrors, InputError, NotFoundError, parseInput } from '../../platform/http/problems.ts';
-import { type EntryAdded, type Involvement, peoplePaths, registerPersonSource, type TimelineEntry } from '../people/index.ts';
+import { type EntryAdded, type EntryNotice, type Involvement, peoplePaths, registerPersonSource, type TimelineEntry } from '../people/index.ts';
 import { addShift, DUTY_MANAGE, DUTY_ROLE_TEXT, DUTY_ROLES, dutyRota, FROM_TEXT, PRIORITY_TAG, removeShift, timeLeft } from './board.ts';
 import { addAction, crisisTeams, episodesOfPeople, openEpisodesInvolving, openEpisodesOfPeople, teamResponders } from './episode-store.ts';
 import { followUpsOfPeople, openFollowUpsOfPeople } from './follow-up-store.ts';
@@ -182,8 +182,13 @@ async function timelineOf(db: Kysely<DB>, personIds: readonly string[]): Promise
  * The person wrote in their own record (hazard H19): each of their open episodes says so on its action
  * log, and the board hears of it, where responders look. Never the words: they are on the record.
  */
-async function entryOnEpisodes(tx: Kysely<DB>, entry: EntryAdded): Promise<void> {
-  for (const e of await openEpisodesOfPeople(tx, entry.recordIds)) await addAction(tx, e, entry.at, entry.by, 'person-entry', null, { entryId: entry.id });
+async function entryOnEpisodes(tx: Kysely<DB>, entry: EntryAdded): Promise<EntryNotice> {
+  const episodes = await openEpisodesOfPeople(tx, entry.recordIds);
+  // Words that may mean risk are named on the line (the categories, not the words), where the crisis team looks.
+  const text = entry.risk.level === 'none' ? null : `The words may mean ${entry.risk.level} risk: ${entry.risk.summary}`;
+  for (const e of episodes) await addAction(tx, e, entry.at, entry.by, 'person-entry', text, { entryId: entry.id, riskLevel: entry.risk.level });
+  // A crisis team works round the clock: an open episode watches the person.
+  return { roundTheClock: episodes.length > 0 };
 }
 
 // ---- routes ----

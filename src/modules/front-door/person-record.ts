@@ -13,6 +13,7 @@ import { serviceOwners } from '../directory/index.ts';
 import type { Involvement, PersonSource, TimelineEntry } from '../people/index.ts';
 import { paths } from './paths.ts';
 import { attemptsOfRequests, eventsOfRequests, openReferralsAbout, openRequestsAbout, PERSON_ENTRY_EVENT, referralsAbout, requestsAbout } from './person-store.ts';
+import { bringForwardForEntry } from './own-entry.ts';
 import { addEvent } from './store.ts';
 
 const SOURCE = 'front-door';
@@ -91,8 +92,19 @@ export function frontDoorPersonSource(platform: Platform): PersonSource {
 
     // The person wrote in their own record (hazard H19): each open request's timeline says so, where
     // whoever is working the request looks; the words stay on the record, for those who may see it.
+    // Words that may mean risk bring a request not yet contacted forward (own-entry.ts).
     async entryAdded(tx, entry) {
-      for (const r of await openRequestsAbout(tx, entry.recordIds)) await addEvent(tx, r.id, entry.at, entry.by, PERSON_ENTRY_EVENT, { entryId: entry.id });
+      let roundTheClock = false;
+      for (const r of await openRequestsAbout(tx, entry.recordIds)) {
+        if (entry.risk.level === 'none') {
+          await addEvent(tx, r.id, entry.at, entry.by, PERSON_ENTRY_EVENT, { entryId: entry.id });
+          continue;
+        }
+        const forward = await bringForwardForEntry(platform, tx, r.id, { ...entry, level: entry.risk.level, categories: entry.risk.categories });
+        if (forward.watched) roundTheClock = true;
+        await addEvent(tx, r.id, entry.at, entry.by, PERSON_ENTRY_EVENT, { entryId: entry.id, riskLevel: entry.risk.level, risk: entry.risk.summary, contactBy: forward.contactBy });
+      }
+      return { roundTheClock };
     },
 
     async timeline(db, personIds) {

@@ -626,3 +626,28 @@ export function detectRisk(text: string): RiskResult {
 export function explainTokens(text: string): string[] {
   return tokenise(text).tokens.map((t) => `${t.text}@${t.sentence}.${t.clause}${t.barrierBefore ? ',' : ''}`);
 }
+
+/** Each category in words, as the request page shows it. */
+export const RISK_CATEGORY_TEXT: Readonly<Record<RiskCategory, string>> = {
+  'suicidal-intent': 'Suicidal thoughts or intent',
+  'suicide-plan': 'A plan or means to end their life',
+  'self-harm': 'Self-harm',
+  'harm-to-others': 'Harm to others',
+  'immediate-danger': 'Immediate danger',
+  safeguarding: 'Safeguarding concern',
+};
+
+/** What words may mean, without the words: the level, the categories found, and those in words. */
+export interface WordsScreened {
+  level: RiskLevel;
+  categories: RiskCategory[];
+  /** The categories in words, for a task or a log line ("Suicidal thoughts or intent, Self-harm"); empty at level none. */
+  summary: string;
+}
+
+/** Screens words someone wrote (outside a request for help: the person's own record) with the same phrases and rules. */
+export function screenWords(text: string): WordsScreened {
+  const { level, flags } = detectRisk(text);
+  const categories = [...new Set(flags.map((f) => f.category))];
+  return { level, categories, summary: categories.map((c) => RISK_CATEGORY_TEXT[c]).join(', ') };
+}

@@ -51,7 +51,7 @@ export default async function portalRoutes(app: FastifyInstance, opts: { platfor
     return reply.code(extra.status ?? 200).view('people/views/my-record/entries.njk', {
       title: 'Write in your record',
       ...page,
-      added: !extra.errors && (request.query as { added?: string } | undefined)?.added === '1',
+      added: extra.errors ? null : ({ '1': 'added', urgent: 'urgent' } as Record<string, string>)[(request.query as { added?: string } | undefined)?.added ?? ''] ?? null,
       values: extra.values ?? {},
       errors: extra.errors,
       paths,
@@ -65,8 +65,9 @@ export default async function portalRoutes(app: FastifyInstance, opts: { platfor
     return orShowErrors(
       request,
       async () => {
-        await addMyEntry(platform, request.actor, parsed.data, request.ip);
-        return reply.redirect(`${paths.myEntries}?added=1`, 303);
+        const added = await addMyEntry(platform, request.actor, parsed.data, request.ip);
+        // The query names no words and no risk category; request logs drop query strings anyway (logging.ts).
+        return reply.redirect(`${paths.myEntries}?added=${added.riskLevel === 'none' ? '1' : 'urgent'}`, 303);
       },
       show,
     );

@@ -12,13 +12,13 @@ import { newId, parseJson } from '../../platform/db/ids.ts';
 import type { DB } from '../../platform/db/tables.ts';
 import { freeText } from '../../platform/http/fields.ts';
 import { NotFoundError } from '../../platform/http/problems.ts';
-import { STATUS_WORDS } from '../front-door/index.ts';
+import { raiseForOwnEntry, STATUS_WORDS, screenWords } from '../front-door/index.ts';
 import { ME_READ, PURPOSE_BREAK_GLASS, PURPOSE_OWN, recordIdsOf, rootOf } from './access.ts';
 import { describe } from './record.ts';
 import { BREAK_GLASS_REASONS } from './schemas.ts';
 import { personById } from './store.ts';
 import { accessLogPage, breakGlassGrantsOf, EXPORT_LEAVES_OUT, entriesOf, insertEntry, messagesPage, requestsOf, subjectAccessRows, teamNames, userNames } from './portal-store.ts';
-import { announceEntry } from './sources.ts';
+import { announceEntry, type EntryRisk } from './sources.ts';
 
 /** The permission of every portal page (the `person` role holds it). */
 // Defined with the other access rules (access.ts), so the network's pages can use them without this module.
@@ -243,19 +243,37 @@ export async function myEntries(platform: Platform, actor: Actor, address: strin
   return { entries, mayWrite: authorize(actor, ME_WRITE), max: ENTRY_MAX };
 }
 
+/** An entry added: its id, what its words may mean, and whether they brought someone in (hazard H19). */
+export interface EntryAddedResult {
+  id: string;
+  /** The level of risk the words may mean (the front door's risk phrases); none for most entries. */
+  riskLevel: EntryRisk['level'];
+  /** Words that may mean risk reached someone who works round the clock: a team already watching, or a request opened for them. */
+  toldRoundTheClock: boolean;
+}
+
 /**
  * The person writes an entry on their own record (the one kept after any merge). Entries are never
  * changed: a new one instead. The entry, its audit event and whatever the modules set going for it
- * (care: a task for the coordinating team, H19) commit together.
+ * (care: a task for the coordinating team; the front door and crisis: a line where their teams look)
+ * commit together. The words are screened with the front door's risk phrases (H19): when they may mean
+ * risk and no module says someone round the clock will see it, the front door opens a request for the
+ * person, in the same unit of work.
  */
-export async function addMyEntry(platform: Platform, actor: Actor, input: EntryInput, address: string | null): Promise<string> {
+export async function addMyEntry(platform: Platform, actor: Actor, input: EntryInput, address: string | null): Promise<EntryAddedResult> {
   if (!authorize(actor, ME_WRITE)) throw new NotFoundError();
   const who = await me(platform.db.read, actor);
   const id = newId();
-  await platform.db.write(async (tx) => {
+  const risk: EntryRisk = screenWords(input.body);
+  return platform.db.write(async (tx) => {
     const at = platform.clock.now();
     await insertEntry(tx, { id, personId: who.rootId, body: input.body, at: at.toISOString(), by: who.userId });
-    await announceEntry(platform, tx, { id, personId: who.rootId, recordIds: who.recordIds, by: who.userId, at });
+    const notice = await announceEntry(platform, tx, { id, personId: who.rootId, recordIds: who.recordIds, by: who.userId, at, risk });
+    let toldRoundTheClock = notice.roundTheClock;
+    if (risk.level !== 'none' && !toldRoundTheClock) {
+      await raiseForOwnEntry(platform, tx, { id, personId: who.rootId, by: who.userId, at, level: risk.level, categories: risk.categories });
+      toldRoundTheClock = true;
+    }
     await recordAudit(tx, {
       at,
       actorUserId: who.userId,
@@ -268,8 +286,8 @@ export async function addMyEntry(platform: Platform, actor: Actor, input: EntryI
       outcome: 'success',
       address,
     });
+    return { id, riskLevel: risk.level, toldRoundTheClock };
   });
-  return id;
 }
 
 /** The download page shows nothing about the person but is a visit all the same: audited. */

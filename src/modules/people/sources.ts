@@ -11,6 +11,7 @@ import type { Kysely } from 'kysely';
 import type { Actor } from '../../platform/access/policy.ts';
 import type { Platform } from '../../platform/context.ts';
 import type { DB } from '../../platform/db/tables.ts';
+import type { RiskCategory } from '../front-door/index.ts';
 
 export type UserActor = Extract<Actor, { kind: 'user' }>;
 
@@ -64,6 +65,25 @@ export interface EntryAdded {
   /** The person's account. */
   by: string;
   at: Date;
+  /** What the words may mean (the front door's risk phrases): the level and categories, never the words. */
+  risk: EntryRisk;
+}
+
+export interface EntryRisk {
+  level: 'high' | 'medium' | 'none';
+  categories: readonly RiskCategory[];
+  /** The categories in words ("Suicidal thoughts or intent, Self-harm"); empty at level none. */
+  summary: string;
+}
+
+/** What a module did with an entry. */
+export interface EntryNotice {
+  /**
+   * Someone who works round the clock will see it within a set time: a crisis team on an open episode,
+   * the front door on a request whose contact target still runs. When no module says so of an entry
+   * whose words may mean risk, the front door opens a request for it (portal.ts).
+   */
+  roundTheClock: boolean;
 }
 
 export interface PersonSource {
@@ -76,7 +96,7 @@ export interface PersonSource {
    * the coordinating team) does it here, in the entry's own unit of work, so the entry and what it set
    * going commit together or not at all.
    */
-  entryAdded?: (tx: Kysely<DB>, entry: EntryAdded) => Promise<void>;
+  entryAdded?: (tx: Kysely<DB>, entry: EntryAdded) => Promise<EntryNotice>;
 }
 
 // One list per running app (keyed by its platform), so tests that build several apps stay apart.
@@ -106,6 +126,11 @@ export async function timelineOf(platform: Platform, db: Kysely<DB>, personIds: 
 }
 
 /** Tells every registered module that the person wrote in their record (inside the entry's unit of work). */
-export async function announceEntry(platform: Platform, tx: Kysely<DB>, entry: EntryAdded): Promise<void> {
-  for (const source of personSources(platform)) await source.entryAdded?.(tx, entry);
+export async function announceEntry(platform: Platform, tx: Kysely<DB>, entry: EntryAdded): Promise<EntryNotice> {
+  let roundTheClock = false;
+  for (const source of personSources(platform)) {
+    const notice = await source.entryAdded?.(tx, entry);
+    if (notice?.roundTheClock) roundTheClock = true;
+  }
+  return { roundTheClock };
 }

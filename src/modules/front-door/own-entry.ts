@@ -1,0 +1,148 @@
+// Words that may mean risk in what the person writes in their own record (hazard H19). The people
+// module screens each entry with the front door's risk phrases (`screenWords`) and tells every
+// module; the front door answers for the round-the-clock part:
+// - a request of theirs not yet contacted is brought forward: its urgency and risk level rise to what
+//   the words call for (high: crisis, medium: urgent), and its contact target comes forward, with its
+//   own warning and escalation timers, as if the words had been in the request;
+// - when nobody who works round the clock is watching the person (no such request, no open crisis
+//   episode), the front door opens a request for them, owned, timed and escalated like any other.
+// Neither carries the person's words: they are on the record's timeline, for those who may see it.
+import type { Kysely } from 'kysely';
+import { recordAudit } from '../../platform/access/audit.ts';
+import type { Platform } from '../../platform/context.ts';
+import { newId, parseJson, toJson } from '../../platform/db/ids.ts';
+import type { DB } from '../../platform/db/tables.ts';
+import { scheduleNewTimer } from '../../platform/jobs/timers.ts';
+import type { OpeningHours } from '../../platform/time/calendar.ts';
+import { newReference } from './reference.ts';
+import type { RiskCategory, RiskLevel } from './risk-phrases.ts';
+import { addEvent, frontDoorTeam, insertRequest, requestById, updateRequest } from './store.ts';
+import { TIMER_BREACH, TIMER_WARNING } from './submit.ts';
+import { contactTarget, type Urgency, urgencyFor, warningAt } from './targets.ts';
+
+/** An entry whose words may mean risk: who wrote it on which record, when, and what the words may mean. */
+export interface RiskyEntry {
+  id: string;
+  personId: string;
+  /** The person's account. */
+  by: string;
+  at: Date;
+  level: Exclude<RiskLevel, 'none'>;
+  categories: readonly RiskCategory[];
+}
+
+/** What a request opened for an entry says in place of the person's words. */
+export const OWN_ENTRY_STORY =
+  'Opened by the front door: the person wrote in their own online record, and the words may mean they are at risk. ' +
+  'Their words are on their record’s timeline. Read them, then contact the person.';
+
+const URGENCY_RANK: Record<Urgency, number> = { routine: 0, urgent: 1, crisis: 2 };
+const RISK_RANK: Record<RiskLevel, number> = { none: 0, medium: 1, high: 2 };
+
+type Flags = { category: string; start?: number; end?: number }[];
+
+function withCategories(json: string | null, categories: readonly RiskCategory[]): string | null {
+  const flags = parseJson<Flags>(json) ?? [];
+  for (const category of categories) if (!flags.some((f) => f.category === category)) flags.push({ category });
+  return flags.length ? toJson(flags) : null;
+}
+
+async function frontDoorHours(tx: Kysely<DB>) {
+  const team = await frontDoorTeam(tx);
+  return { team, hours: team ? parseJson<OpeningHours>(team.opening_hours) : null };
+}
+
+/**
+ * Brings an open request forward for an entry whose words may mean risk. Returns whether its contact
+ * target now watches the person: false when the request has been contacted already (from then on no
+ * target runs on it; its risk level and flags still rise, for whoever works it and the caseloads) or
+ * is closed, so the caller makes sure someone else is told.
+ */
+export async function bringForwardForEntry(platform: Platform, tx: Kysely<DB>, requestId: string, entry: RiskyEntry): Promise<{ watched: boolean; contactBy: string | null }> {
+  const r = await requestById(tx, requestId);
+  if (!r || r.status === 'closed') return { watched: false, contactBy: null };
+  const riskLevel = RISK_RANK[entry.level] > RISK_RANK[r.risk_level] ? entry.level : r.risk_level;
+  if (r.first_contact_at !== null) {
+    await updateRequest(tx, r.id, entry.at, { risk_level: riskLevel, risk_flags: withCategories(r.risk_flags, entry.categories) });
+    return { watched: false, contactBy: null };
+  }
+  const wanted = urgencyFor(entry.level);
+  const urgency = URGENCY_RANK[wanted] > URGENCY_RANK[r.urgency] ? wanted : r.urgency;
+  const { hours } = await frontDoorHours(tx);
+  const target = contactTarget(urgency, entry.at, hours, platform.config.frontDoor);
+  const earlier = target.getTime() < new Date(r.contact_target_at).getTime();
+  await updateRequest(tx, r.id, entry.at, {
+    urgency,
+    risk_level: riskLevel,
+    risk_flags: withCategories(r.risk_flags, entry.categories),
+    ...(earlier ? { contact_target_at: target.toISOString() } : {}),
+  });
+  if (earlier) {
+    // New timers of their own (a timer's key is never reused); the old ones find the request warned
+    // or breached already, or contacted, and do nothing (escalation.ts).
+    await scheduleNewTimer(tx, { kind: TIMER_WARNING, dueAt: warningAt(entry.at, target), payload: { requestId: r.id }, dedupeKey: `${TIMER_WARNING}:${r.id}:entry:${entry.id}` });
+    await scheduleNewTimer(tx, { kind: TIMER_BREACH, dueAt: target, payload: { requestId: r.id }, dedupeKey: `${TIMER_BREACH}:${r.id}:entry:${entry.id}` });
+  }
+  return { watched: true, contactBy: earlier ? target.toISOString() : r.contact_target_at };
+}
+
+/**
+ * Opens a request for the person when words that may mean risk reach nobody who works round the clock:
+ * crisis urgency for high risk, urgent for medium, the front door's team, its contact target and
+ * timers, a timeline event and an audit event, in the entry's own unit of work.
+ */
+export async function raiseForOwnEntry(platform: Platform, tx: Kysely<DB>, entry: RiskyEntry): Promise<{ id: string; reference: string; contactBy: string }> {
+  const { team, hours } = await frontDoorHours(tx);
+  const urgency = urgencyFor(entry.level);
+  const target = contactTarget(urgency, entry.at, hours, platform.config.frontDoor);
+  const id = newId();
+  const reference = newReference();
+  const at = entry.at.toISOString();
+  await insertRequest(tx, {
+    id,
+    reference,
+    person_id: entry.personId,
+    team_id: team?.id ?? null,
+    source: 'self',
+    channel: 'web',
+    referrer_user_id: null,
+    referrer: null,
+    person_agreed: 0,
+    form_token_hash: null,
+    story: OWN_ENTRY_STORY,
+    what_would_help: null,
+    // They wrote in their record, not to ask for a referral: nothing is shared with partners unless they agree when contacted.
+    consent_to_share: 0,
+    urgency,
+    risk_level: entry.level,
+    risk_flags: withCategories(null, entry.categories),
+    need_group: null,
+    status: 'received',
+    owner_user_id: null,
+    contact_target_at: target.toISOString(),
+    first_contact_at: null,
+    failed_attempts: 0,
+    escalated_at: null,
+    decision: null,
+    decision_detail: null,
+    outcome: null,
+    closed_at: null,
+    created_at: at,
+    updated_at: at,
+  });
+  await addEvent(tx, id, entry.at, null, 'submitted', { source: 'self', channel: 'web', urgency, riskLevel: entry.level, raisedFrom: 'own-record', entryId: entry.id });
+  await scheduleNewTimer(tx, { kind: TIMER_WARNING, dueAt: warningAt(entry.at, target), payload: { requestId: id }, dedupeKey: `${TIMER_WARNING}:${id}` });
+  await scheduleNewTimer(tx, { kind: TIMER_BREACH, dueAt: target, payload: { requestId: id }, dedupeKey: `${TIMER_BREACH}:${id}` });
+  await recordAudit(tx, {
+    at: entry.at,
+    actorUserId: null,
+    actorRole: 'system',
+    action: 'front-door.request.raise-for-entry',
+    entityType: 'request',
+    entityId: id,
+    personId: entry.personId,
+    purpose: 'direct care',
+    outcome: 'success',
+  });
+  return { id, reference, contactBy: target.toISOString() };
+}
