@@ -20,15 +20,24 @@ import { openCrisisEpisode, safetyPlanFor } from './index.ts';
 import { seedSafetyPlanDemo } from './safety-plan.ts';
 import { paths } from './paths.ts';
 
-/** The text a PDF shows: every content stream inflated, and the strings of its text operators joined a line each. */
+/**
+ * The text a PDF shows, a line per text operator: every stream inflated, each font's ToUnicode map
+ * read (the embedded font writes glyph codes, not letters), and each TJ string decoded with the font
+ * its Tf chose (a font without a map: the bytes as Latin-1, as the standard fonts write them).
+ */
 export function pdfTextOf(pdf: Buffer): string {
   const raw = pdf.toString('latin1');
-  const lines: string[] = [];
-  for (const m of raw.matchAll(/stream\r?\n/g)) {
-    const start = m.index + m[0].length;
-    const end = raw.indexOf('endstream', start);
-    const dict = raw.slice(Math.max(0, raw.lastIndexOf('<<', m.index)), m.index);
-    let body = pdf.subarray(start, end);
+  const objects = new Map<number, { dict: string; stream: string | null }>();
+  for (const m of raw.matchAll(/(\d+) 0 obj\b/g)) {
+    const end = raw.indexOf('endobj', m.index);
+    const at = raw.indexOf('stream', m.index);
+    if (at < 0 || at > end) {
+      objects.set(Number(m[1]), { dict: raw.slice(m.index, end), stream: null });
+      continue;
+    }
+    const dict = raw.slice(m.index, at);
+    const start = at + (raw.startsWith('stream\r\n', at) ? 8 : 7);
+    let body = pdf.subarray(start, raw.indexOf('endstream', start));
     if (/FlateDecode/.test(dict)) {
       try {
         body = inflateSync(body);
@@ -36,8 +45,40 @@ export function pdfTextOf(pdf: Buffer): string {
         continue; // fonts and images that are not text
       }
     }
-    for (const tj of body.toString('latin1').matchAll(/\[((?:<[0-9a-f]*>\s*-?[\d.]*\s*)+)\]\s*TJ/g)) {
-      lines.push([...tj[1]!.matchAll(/<([0-9a-f]*)>/g)].map((h) => Buffer.from(h[1]!, 'hex').toString('latin1')).join(''));
+    // Text operators only: not a font's own bytes (binary), where the search below would crawl.
+    const text = body.toString('latin1');
+    objects.set(Number(m[1]), { dict, stream: text.includes('\u0000') ? null : text });
+  }
+  // Each font object's ToUnicode map: glyph code to text.
+  const maps = new Map<number, Map<number, string>>();
+  for (const [n, o] of objects) {
+    const ref = /\/ToUnicode (\d+) 0 R/.exec(o.dict)?.[1];
+    const cmap = ref ? objects.get(Number(ref))?.stream : null;
+    if (!cmap) continue;
+    const map = new Map<number, string>();
+    for (const range of cmap.matchAll(/<([0-9a-f]+)> <([0-9a-f]+)> \[([^\]]*)\]/gi)) {
+      const from = Number.parseInt(range[1]!, 16);
+      [...range[3]!.matchAll(/<([0-9a-f ]+)>/gi)].forEach((u, i) => {
+        const units = u[1]!.trim().split(/\s+/).map((h) => Number.parseInt(h, 16));
+        map.set(from + i, String.fromCharCode(...units));
+      });
+    }
+    maps.set(n, map);
+  }
+  // Font resource names (/F1) to their objects.
+  const fonts = new Map<string, number>();
+  for (const o of objects.values()) for (const f of o.dict.matchAll(/\/(F\d+) (\d+) 0 R/g)) fonts.set(f[1]!, Number(f[2]));
+  const lines: string[] = [];
+  for (const o of objects.values()) {
+    if (!o.stream) continue;
+    let map: Map<number, string> | undefined;
+    for (const op of o.stream.matchAll(/\/(F\d+)\s+[\d.]+\s+Tf|\[((?:<[0-9a-f]*>[^<\]]*)+)\]\s*TJ/g)) {
+      if (op[1]) {
+        map = maps.get(fonts.get(op[1]) ?? -1);
+        continue;
+      }
+      const hex = [...op[2]!.matchAll(/<([0-9a-f]*)>/g)].map((h) => h[1]!).join('');
+      lines.push(map ? (hex.match(/.{4}/g) ?? []).map((code) => map!.get(Number.parseInt(code, 16)) ?? '\ufffd').join('') : Buffer.from(hex, 'hex').toString('latin1'));
     }
   }
   return lines.join('\n');
@@ -333,13 +374,32 @@ for (const dialect of testDialects()) {
           for (const expected of ['My safety plan', 'In danger now: call 999', 'Samaritans: 116 123', 'text SHOUT to 85258', 'Step 1: My warning signs', 'Pacing at night', 'Not answering my phone', 'Chris (my brother)', 'Version 1']) {
             assert.ok(text.includes(expected), `the PDF shows "${expected}" in:\n${text}`);
           }
-          assert.ok(text.includes('Zazólc my niece'), 'letters the standard font lacks are shown without accents');
-          assert.ok(text.includes('Some letters could not be shown'), 'and the PDF says so');
+          assert.ok(text.includes('Zażółć my niece'), 'Polish letters, as written');
+          assert.ok(!text.includes('Some letters could not be shown'), 'nothing lost, nothing said');
         }
         const audited = await t.db.read.selectFrom('audit_events').select(['actor_user_id']).where('person_id', '=', personId).where('action', '=', 'crisis.safety-plan.pdf').execute();
         assert.equal(audited.length, 2);
         const none = await aPersonWithAccount();
         assert.equal((await none.browser.get(paths.mySafetyPlanPdf)).statusCode, 404, 'no plan, no PDF');
+      });
+
+      it('shows the person’s words in Latin, Greek and Cyrillic letters as written, and says so when a script cannot be shown', async () => {
+        const { browser } = await aPersonWithAccount();
+        await browser.get(paths.mySafetyPlanEdit);
+        const words = ['Dzwonię do siostry', 'Kız kardeşimi ararım', 'Mo máa pe ẹ̀gbọ́n mi', 'Дзвоню сестрі', 'Τηλεφωνώ στην αδελφή μου', 'Tôi gọi cho chị gái'];
+        await browser.post(paths.mySafetyPlanEdit, planForm(0, { warningSigns: words.join('\n'), reasons: 'My niece', withPerson: '' }));
+        const shown = pdfTextOf((await browser.get(paths.mySafetyPlanPdf)).rawPayload);
+        for (const w of words) assert.ok(shown.normalize('NFC').includes(w.normalize('NFC')), `"${w}" as written in:\n${shown}`);
+        assert.ok(!shown.includes('Some letters could not be shown'), 'nothing lost, nothing said');
+        // Arabic is written right to left and Bengali needs its letters joined: the PDF cannot lay them out, and says so.
+        await browser.get(paths.mySafetyPlanEdit);
+        await browser.post(paths.mySafetyPlanEdit, planForm(1, { warningSigns: 'أتصل بأختي\nবোনকে ফোন করি\nPacing at night', reasons: 'My niece', withPerson: '' }));
+        const lost = pdfTextOf((await browser.get(paths.mySafetyPlanPdf)).rawPayload);
+        assert.ok(lost.includes('Pacing at night'));
+        assert.ok(!/[\u0600-\u06ff\u0980-\u09ff]/.test(lost), 'no letter laid out wrongly');
+        assert.ok(lost.includes('Some letters could not be shown'), 'and the PDF says so');
+        const page = await browser.get(paths.mySafetyPlan);
+        assert.ok(page.body.includes('أتصل بأختي') && page.body.includes('বোনকে ফোন করি'), 'the page, which prints, shows every script');
       });
 
       it('has a print stylesheet: no navigation, the crisis numbers large and first', async () => {
