@@ -7,6 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import { testDialects } from '../../platform/db/testing.ts';
 import { Browser, buildTestApp, type TestApp } from '../../testing/app.ts';
 import { createTestPersonAccount, createTestUser, signIn, signInPerson, type TestPersonAccount } from '../../testing/auth.ts';
+import { createTeam } from '../../platform/auth/accounts.ts';
+import { openCrisisEpisode } from '../crisis/index.ts';
+import { frontDoorPaths, OWN_REVIEW_STORY } from '../front-door/index.ts';
 import { peoplePaths } from '../people/index.ts';
 import { addMember } from '../people/network.ts';
 import { markJoined } from '../people/network-store.ts';
@@ -310,11 +313,60 @@ for (const dialect of testDialects()) {
       const saved = await t.db.read.selectFrom('care_reviews').select(['id']).where('entered_by_role', '=', 'person').where('person_id', '=', personId).orderBy('reviewed_at', 'desc').orderBy('id', 'desc').executeTakeFirstOrThrow();
       const task = await t.db.read.selectFrom('tasks').select(['title']).where('source_kind', '=', 'review-follow-up').where('source_id', '=', saved.id).executeTakeFirstOrThrow();
       assert.equal(task.title, 'Talk through a review the person entered online: they rated their personal safety low');
+      // …and a team that works round the clock hears of it (their open front door request says so), without a second task.
+      const heard = await t.db.read.selectFrom('request_events').innerJoin('requests', 'requests.id', 'request_events.request_id').select(['request_events.detail']).where('requests.person_id', '=', personId).where('request_events.kind', '=', 'person-entry').execute();
+      assert.ok(heard.some((e) => { const d = JSON.parse(String(e.detail)); return d.reviewId === saved.id && d.riskLevel === 'medium'; }), 'their request hears of it');
+      assert.equal((await t.db.read.selectFrom('tasks').select(['id']).where('source_kind', '=', 'own-entry').where('source_id', '=', saved.id).execute()).length, 0, 'no second task');
       // A rating of 3 is not read as unsafe, and the page then says nothing of it.
       await personBrowser.get(paths.myReviewNew);
       const fine = await personBrowser.post(paths.myReviewNew, { ...reviewForm({ 'personal-safety': '3' }), privacyLabel: 'general' });
       assert.equal(fine.headers.location, paths.myReviews);
       assert.doesNotMatch((await personBrowser.get(paths.myReviews)).body, /You said you do not feel safe/);
+    });
+
+    it('a review saying the person does not feel safe, with nobody round the clock watching, opens an urgent front door request (H18)', async () => {
+      // Their request has been answered (contacted): its target no longer watches them.
+      const asked = await personWithRequest(t, aPerson());
+      const alone = asked.personId;
+      await as(a.hubPractitioner).get(frontDoorPaths.request(asked.id));
+      assert.equal((await as(a.hubPractitioner).post(`${frontDoorPaths.request(asked.id)}/attempts`, { method: 'phone', result: 'reached', note: 'Talked it through.' })).headers.location, frontDoorPaths.request(asked.id));
+      await openCoordination(t.platform, a.hubPractitioner.actor, alone, { teamId: a.hubTeamId, keyWorkerId: a.hubPractitioner.userId, memberIds: [] });
+      const theirs = await createTestPersonAccount(t.db, t.clock, { personId: alone, organisationId: a.organisationId });
+      const b = new Browser(t.app);
+      await signInPerson(b, t.db, theirs.email);
+      await b.get(paths.myReviewNew);
+      const res = await b.post(paths.myReviewNew, { ...reviewForm({ 'personal-safety': '1' }), privacyLabel: 'general' });
+      assert.equal(res.headers.location, `${paths.myReviews}?saved=unsafe`);
+      const review = await t.db.read.selectFrom('care_reviews').select(['id']).where('person_id', '=', alone).executeTakeFirstOrThrow();
+      const requests = await t.db.read.selectFrom('requests').select(['id', 'urgency', 'risk_level', 'story', 'team_id', 'contact_target_at']).where('person_id', '=', alone).where('id', '!=', asked.id).execute();
+      assert.equal(requests.length, 1, 'a new request');
+      assert.equal(requests[0]!.urgency, 'urgent');
+      assert.equal(requests[0]!.risk_level, 'medium');
+      assert.equal(requests[0]!.story, OWN_REVIEW_STORY);
+      assert.equal(requests[0]!.team_id, a.hubTeamId);
+      assert.equal(requests[0]!.contact_target_at, new Date(t.clock.now().getTime() + 4 * 3_600_000).toISOString(), 'four hours');
+      const opened = await t.db.read.selectFrom('request_events').select(['detail']).where('request_id', '=', requests[0]!.id).where('kind', '=', 'submitted').executeTakeFirstOrThrow();
+      assert.equal(JSON.parse(String(opened.detail)).reviewId, review.id);
+      const page = await as(a.hubPractitioner).get(frontDoorPaths.request(requests[0]!.id));
+      assert.match(page.body, /opened by the front door for a review in which the person rated their personal safety low/);
+    });
+
+    it('a review saying the person does not feel safe puts a line on their open crisis episode, and opens no request (H18)', async () => {
+      const asked = await personWithRequest(t, aPerson());
+      await as(a.hubPractitioner).get(frontDoorPaths.request(asked.id));
+      await as(a.hubPractitioner).post(`${frontDoorPaths.request(asked.id)}/attempts`, { method: 'phone', result: 'reached', note: 'Talked it through.' });
+      await openCoordination(t.platform, a.hubPractitioner.actor, asked.personId, { teamId: a.hubTeamId, keyWorkerId: a.hubPractitioner.userId, memberIds: [] });
+      const crisisTeamId = await t.db.write((tx) => createTeam(tx, t.clock.now(), { organisationId: a.organisationId, name: 'Crisis team for reviews', kind: 'crisis', openingHours: null }));
+      const episode = await t.db.write((tx) => openCrisisEpisode(t.platform, tx, { source: 'phone', priority: 'urgent', summary: 'Worried about tonight.', personId: asked.personId, teamId: crisisTeamId, openedBy: a.hubPractitioner.userId }));
+      const theirs = await createTestPersonAccount(t.db, t.clock, { personId: asked.personId, organisationId: a.organisationId });
+      const b = new Browser(t.app);
+      await signInPerson(b, t.db, theirs.email);
+      await b.get(paths.myReviewNew);
+      assert.equal((await b.post(paths.myReviewNew, { ...reviewForm({ 'personal-safety': '2' }), privacyLabel: 'general' })).headers.location, `${paths.myReviews}?saved=unsafe`);
+      const lines = await t.db.read.selectFrom('crisis_episode_actions').select(['text']).where('episode_id', '=', episode.id).where('kind', '=', 'person-entry').execute();
+      assert.deepEqual(lines, [{ text: 'In a review they entered online, they rated their personal safety low (on their record’s timeline)' }]);
+      const raised = await t.db.read.selectFrom('requests').select(['id']).where('person_id', '=', asked.personId).where('id', '!=', asked.id).execute();
+      assert.deepEqual(raised, [], 'the crisis team is watching: no request');
     });
 
     it('a network member sees only the reviews with a label of theirs', async () => {

@@ -18,6 +18,7 @@ import { ConflictError, InputError, NotFoundError } from '../../platform/http/pr
 import { endOfNextWorkingDay, type OpeningHours, openingHoursFromJson } from '../../platform/time/calendar.ts';
 import { ZONE } from '../../platform/views/format.ts';
 import {
+  announceAndMakeSureSomeoneKnows,
   auditNetworkView,
   auditOwnView,
   type EntryAdded,
@@ -293,6 +294,12 @@ export async function myReviewForm(platform: Platform, actor: Actor, address: st
 export const PERSONAL_SAFETY = 'personal-safety';
 /** A personal-safety rating at or below this (1 totally dissatisfied, 2 very dissatisfied) says the person does not feel safe. */
 const UNSAFE_AT_MOST = 2;
+/**
+ * How urgent a review saying so is for the front door: medium (an urgent request, four hours by
+ * default). A rating says how they feel about their safety, not what is happening; the page they
+ * return to tells them what to do if they are in danger now.
+ */
+const UNSAFE_REVIEW_RISK = 'medium';
 
 /**
  * Whether a review says the person does not feel safe (hazard H18): personal safety rated 1 or 2. The
@@ -315,6 +322,8 @@ const RISKY_ENTRY_MEDIUM_MS = 4 * 60 * 60_000;
  * entry: they are on the record's timeline, for those who may see the person.
  */
 export async function taskForOwnEntry(tx: Kysely<DB>, entry: EntryAdded): Promise<EntryNotice> {
+  // A review made its own task already (recordMyReview).
+  if (entry.kind !== 'entry') return { roundTheClock: false };
   const open = (await coordinationsOf(tx, entry.recordIds)).filter((c) => c.status === 'open');
   const risky = entry.risk.level !== 'none';
   for (const coordination of open) {
@@ -370,7 +379,8 @@ export async function recordMyReview(platform: Platform, actor: Actor, input: Re
     const team = await teamForReviewTask(tx, coordination.team_id);
     const labels = new Map(allItems().map((i) => [i.key, i.label.toLowerCase()]));
     const moreHelp = input.ratings.filter((r) => r.wantsMoreHelp).map((r) => labels.get(r.itemKey) ?? r.itemKey);
-    const title = saysUnsafe(input.ratings)
+    const unsafe = saysUnsafe(input.ratings);
+    const title = unsafe
       ? 'Talk through a review the person entered online: they rated their personal safety low'
       : moreHelp.length > 0
         ? 'Talk through a review the person entered online: they want more help'
@@ -388,6 +398,19 @@ export async function recordMyReview(platform: Platform, actor: Actor, input: Re
       createdBy: who.userId,
       at: now,
     });
+    // Saying they do not feel safe reaches a team that works round the clock too (H18): their request
+    // brought forward, a line on their crisis episode, or a request opened for them.
+    if (unsafe) {
+      await announceAndMakeSureSomeoneKnows(platform, tx, {
+        kind: 'review',
+        id,
+        personId: who.rootId,
+        recordIds: who.recordIds,
+        by: who.userId,
+        at: now,
+        risk: { level: UNSAFE_REVIEW_RISK, categories: [], summary: 'Personal safety rated low in a review' },
+      });
+    }
     await recordAudit(tx, {
       at: now,
       actorUserId: who.userId,

@@ -185,8 +185,14 @@ async function timelineOf(db: Kysely<DB>, personIds: readonly string[]): Promise
 async function entryOnEpisodes(tx: Kysely<DB>, entry: EntryAdded): Promise<EntryNotice> {
   const episodes = await openEpisodesOfPeople(tx, entry.recordIds);
   // Words that may mean risk are named on the line (the categories, not the words), where the crisis team looks.
-  const text = entry.risk.level === 'none' ? null : `The words may mean ${entry.risk.level} risk: ${entry.risk.summary}`;
-  for (const e of episodes) await addAction(tx, e, entry.at, entry.by, 'person-entry', text, { entryId: entry.id, riskLevel: entry.risk.level });
+  const text =
+    entry.kind === 'review'
+      ? 'In a review they entered online, they rated their personal safety low (on their record’s timeline)'
+      : entry.risk.level === 'none'
+        ? null
+        : `The words may mean ${entry.risk.level} risk: ${entry.risk.summary}`;
+  const what = entry.kind === 'review' ? { reviewId: entry.id } : { entryId: entry.id };
+  for (const e of episodes) await addAction(tx, e, entry.at, entry.by, 'person-entry', text, { ...what, riskLevel: entry.risk.level });
   // A crisis team works round the clock: an open episode watches the person.
   return { roundTheClock: episodes.length > 0 };
 }

@@ -16,7 +16,7 @@ import { TIMER_BREACH, TIMER_WARNING } from './submit.ts';
 export { paths as frontDoorPaths } from './paths.ts';
 export { type Submission, type Submitted, submitRequest } from './submit.ts';
 /** Screening what the person writes in their own record, and the request opened when nobody round the clock is watching (hazard H19). */
-export { OWN_ENTRY_STORY, raiseForOwnEntry } from './own-entry.ts';
+export { OWN_ENTRY_STORY, OWN_REVIEW_STORY, raiseForOwnEntry } from './own-entry.ts';
 export { type RiskCategory, screenWords, type WordsScreened } from './risk-phrases.ts';
 /** What a person is told about their request's status, in plain words (the status page and the person's portal). */
 export { STATUS_WORDS } from './status.ts';

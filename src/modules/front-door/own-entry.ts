@@ -20,8 +20,12 @@ import { addEvent, frontDoorTeam, insertRequest, requestById, updateRequest } fr
 import { TIMER_BREACH, TIMER_WARNING } from './submit.ts';
 import { contactTarget, type Urgency, urgencyFor, warningAt } from './targets.ts';
 
-/** An entry whose words may mean risk: who wrote it on which record, when, and what the words may mean. */
+/**
+ * Something the person added from the portal that may mean risk: an entry whose words may (H19), or a
+ * review saying they do not feel safe (H18); who added it on which record, when, and what it may mean.
+ */
 export interface RiskyEntry {
+  kind: 'entry' | 'review';
   id: string;
   personId: string;
   /** The person's account. */
@@ -35,6 +39,10 @@ export interface RiskyEntry {
 export const OWN_ENTRY_STORY =
   'Opened by the front door: the person wrote in their own online record, and the words may mean they are at risk. ' +
   'Their words are on their record’s timeline. Read them, then contact the person.';
+/** What a request opened for a review saying the person does not feel safe says. */
+export const OWN_REVIEW_STORY =
+  'Opened by the front door: in a review the person entered online, they rated their personal safety low. ' +
+  'The review is on their record’s timeline. Read it, then contact the person.';
 
 const URGENCY_RANK: Record<Urgency, number> = { routine: 0, urgent: 1, crisis: 2 };
 const RISK_RANK: Record<RiskLevel, number> = { none: 0, medium: 1, high: 2 };
@@ -109,7 +117,7 @@ export async function raiseForOwnEntry(platform: Platform, tx: Kysely<DB>, entry
     referrer: null,
     person_agreed: 0,
     form_token_hash: null,
-    story: OWN_ENTRY_STORY,
+    story: entry.kind === 'review' ? OWN_REVIEW_STORY : OWN_ENTRY_STORY,
     what_would_help: null,
     // They wrote in their record, not to ask for a referral: nothing is shared with partners unless they agree when contacted.
     consent_to_share: 0,
@@ -130,7 +138,7 @@ export async function raiseForOwnEntry(platform: Platform, tx: Kysely<DB>, entry
     created_at: at,
     updated_at: at,
   });
-  await addEvent(tx, id, entry.at, null, 'submitted', { source: 'self', channel: 'web', urgency, riskLevel: entry.level, raisedFrom: 'own-record', entryId: entry.id });
+  await addEvent(tx, id, entry.at, null, 'submitted', { source: 'self', channel: 'web', urgency, riskLevel: entry.level, raisedFrom: entry.kind === 'review' ? 'own-review' : 'own-record', [entry.kind === 'review' ? 'reviewId' : 'entryId']: entry.id });
   await scheduleNewTimer(tx, { kind: TIMER_WARNING, dueAt: warningAt(entry.at, target), payload: { requestId: id }, dedupeKey: `${TIMER_WARNING}:${id}` });
   await scheduleNewTimer(tx, { kind: TIMER_BREACH, dueAt: target, payload: { requestId: id }, dedupeKey: `${TIMER_BREACH}:${id}` });
   await recordAudit(tx, {

@@ -96,13 +96,14 @@ export function frontDoorPersonSource(platform: Platform): PersonSource {
     async entryAdded(tx, entry) {
       let roundTheClock = false;
       for (const r of await openRequestsAbout(tx, entry.recordIds)) {
+        const what = entry.kind === 'review' ? { reviewId: entry.id } : { entryId: entry.id };
         if (entry.risk.level === 'none') {
-          await addEvent(tx, r.id, entry.at, entry.by, PERSON_ENTRY_EVENT, { entryId: entry.id });
+          await addEvent(tx, r.id, entry.at, entry.by, PERSON_ENTRY_EVENT, what);
           continue;
         }
         const forward = await bringForwardForEntry(platform, tx, r.id, { ...entry, level: entry.risk.level, categories: entry.risk.categories });
         if (forward.watched) roundTheClock = true;
-        await addEvent(tx, r.id, entry.at, entry.by, PERSON_ENTRY_EVENT, { entryId: entry.id, riskLevel: entry.risk.level, risk: entry.risk.summary, contactBy: forward.contactBy });
+        await addEvent(tx, r.id, entry.at, entry.by, PERSON_ENTRY_EVENT, { ...what, riskLevel: entry.risk.level, risk: entry.risk.summary, contactBy: forward.contactBy });
       }
       return { roundTheClock };
     },

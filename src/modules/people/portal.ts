@@ -18,7 +18,7 @@ import { describe } from './record.ts';
 import { BREAK_GLASS_REASONS } from './schemas.ts';
 import { personById } from './store.ts';
 import { accessLogPage, breakGlassGrantsOf, EXPORT_LEAVES_OUT, entriesOf, insertEntry, messagesPage, requestsOf, subjectAccessRows, teamNames, userNames } from './portal-store.ts';
-import { announceEntry, type EntryRisk } from './sources.ts';
+import { announceEntry, type EntryAdded, type EntryRisk } from './sources.ts';
 
 /** The permission of every portal page (the `person` role holds it). */
 // Defined with the other access rules (access.ts), so the network's pages can use them without this module.
@@ -243,6 +243,18 @@ export async function myEntries(platform: Platform, actor: Actor, address: strin
   return { entries, mayWrite: authorize(actor, ME_WRITE), max: ENTRY_MAX };
 }
 
+/**
+ * Tells every module (sources.ts), and when what was added may mean risk and no module says someone round the
+ * clock will now see it, has the front door open a request for the person (hazards H18, H19). In the
+ * caller's unit of work. Returns whether someone round the clock has been told.
+ */
+export async function announceAndMakeSureSomeoneKnows(platform: Platform, tx: Kysely<DB>, added: EntryAdded): Promise<boolean> {
+  const notice = await announceEntry(platform, tx, added);
+  if (added.risk.level === 'none' || notice.roundTheClock) return notice.roundTheClock;
+  await raiseForOwnEntry(platform, tx, { kind: added.kind, id: added.id, personId: added.personId, by: added.by, at: added.at, level: added.risk.level, categories: added.risk.categories });
+  return true;
+}
+
 /** An entry added: its id, what its words may mean, and whether they brought someone in (hazard H19). */
 export interface EntryAddedResult {
   id: string;
@@ -268,12 +280,7 @@ export async function addMyEntry(platform: Platform, actor: Actor, input: EntryI
   return platform.db.write(async (tx) => {
     const at = platform.clock.now();
     await insertEntry(tx, { id, personId: who.rootId, body: input.body, at: at.toISOString(), by: who.userId });
-    const notice = await announceEntry(platform, tx, { id, personId: who.rootId, recordIds: who.recordIds, by: who.userId, at, risk });
-    let toldRoundTheClock = notice.roundTheClock;
-    if (risk.level !== 'none' && !toldRoundTheClock) {
-      await raiseForOwnEntry(platform, tx, { id, personId: who.rootId, by: who.userId, at, level: risk.level, categories: risk.categories });
-      toldRoundTheClock = true;
-    }
+    const toldRoundTheClock = await announceAndMakeSureSomeoneKnows(platform, tx, { kind: 'entry', id, personId: who.rootId, recordIds: who.recordIds, by: who.userId, at, risk });
     await recordAudit(tx, {
       at,
       actorUserId: who.userId,

@@ -56,8 +56,13 @@ export interface TimelineEntry {
   personId: string;
 }
 
-/** What the person wrote in their own record, from the portal (hazard H19). */
+/**
+ * What the person added from the portal that a team should hear of: an entry in their own words
+ * (hazard H19), or a review they entered alone saying they do not feel safe (H18, the care module's).
+ */
 export interface EntryAdded {
+  /** An entry (`person_entries`) or a review (`care_reviews`). */
+  kind: 'entry' | 'review';
   id: string;
   /** The record it is on (the one kept after any merge), and every record merged into it. */
   personId: string;
@@ -134,3 +139,4 @@ export async function announceEntry(platform: Platform, tx: Kysely<DB>, entry: E
   }
   return { roundTheClock };
 }
+
