@@ -244,9 +244,9 @@ export async function myEntries(platform: Platform, actor: Actor, address: strin
 }
 
 /**
- * Tells every module (sources.ts), and when what was added may mean risk and no module says someone round the
- * clock will now see it, has the front door open a request for the person (hazards H18, H19). In the
- * caller's unit of work. Returns whether someone round the clock has been told.
+ * Tells every module (sources.ts); and when what was added may mean risk and no module says someone
+ * round the clock will now see it, has the front door open a request for the person (hazards H18,
+ * H19). In the caller's unit of work. Returns whether someone round the clock has been told.
  */
 export async function announceAndMakeSureSomeoneKnows(platform: Platform, tx: Kysely<DB>, added: EntryAdded): Promise<boolean> {
   const notice = await announceEntry(platform, tx, added);
