@@ -12,7 +12,7 @@ import type { Platform } from '../../platform/context.ts';
 import type { CrisisPriority, DB } from '../../platform/db/tables.ts';
 import { dateOfBirthParts, freeText, nhsNumber, optional, personName, postcode, ukPhone } from '../../platform/http/fields.ts';
 import { ConflictError, type FormErrors, formErrors, InputError, NotFoundError, parseInput } from '../../platform/http/problems.ts';
-import { type EntryAdded, type EntryNotice, type Involvement, peoplePaths, registerPersonSource, type TimelineEntry } from '../people/index.ts';
+import { addedRef, type EntryAdded, type EntryNotice, type Involvement, peoplePaths, registerPersonSource, type TimelineEntry } from '../people/index.ts';
 import { addShift, DUTY_MANAGE, DUTY_ROLE_TEXT, DUTY_ROLES, dutyRota, FROM_TEXT, PRIORITY_TAG, removeShift, timeLeft } from './board.ts';
 import { addAction, crisisTeams, episodesOfPeople, openEpisodesInvolving, openEpisodesOfPeople, teamResponders } from './episode-store.ts';
 import { followUpsOfPeople, openFollowUpsOfPeople } from './follow-up-store.ts';
@@ -191,8 +191,7 @@ async function entryOnEpisodes(tx: Kysely<DB>, entry: EntryAdded): Promise<Entry
       : entry.risk.level === 'none'
         ? null
         : `The words may mean ${entry.risk.level} risk: ${entry.risk.summary}`;
-  const what = entry.kind === 'review' ? { reviewId: entry.id } : { entryId: entry.id };
-  for (const e of episodes) await addAction(tx, e, entry.at, entry.by, 'person-entry', text, { ...what, riskLevel: entry.risk.level });
+  for (const e of episodes) await addAction(tx, e, entry.at, entry.by, 'person-entry', text, { ...addedRef(entry), riskLevel: entry.risk.level });
   // A crisis team works round the clock: an open episode watches the person.
   return { roundTheClock: episodes.length > 0 };
 }

@@ -6,19 +6,15 @@ import type { Platform } from '../../platform/context.ts';
 import { parseJson } from '../../platform/db/ids.ts';
 import { type FormErrors, parseInput } from '../../platform/http/problems.ts';
 import { cookieName } from '../../platform/http/security.ts';
+import { DISABILITY, ETHNICITY, GENDER, RELIGION, SEXUAL_ORIENTATION } from '../../platform/identifiers/equality.ts';
 import { STATUS_WORDS } from './status.ts';
 import {
   type Answers,
   agreementProblem,
   applicableSteps,
   CONTACT_METHODS,
-  DISABILITY,
-  ETHNICITY,
   firstMissing,
-  GENDER,
   nextAfter,
-  RELIGION,
-  SEXUAL_ORIENTATION,
   stepBySlug,
   toSubmission,
 } from './journey.ts';

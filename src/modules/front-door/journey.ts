@@ -54,8 +54,6 @@ export const CONTACT_METHODS = [
   { value: 'letter', text: 'Letter' },
 ] as const;
 
-// The equality questions' answers (NHS Data Dictionary codes), shared with the person record.
-export { DISABILITY, ETHNICITY, GENDER, RELIGION, SEXUAL_ORIENTATION };
 
 const codeOf = (list: readonly (readonly [string, string])[], label: string) =>
   opt(z.enum(list.map(([c]) => c) as [string, ...string[]], { error: `Choose an answer for ${label}, or "Prefer not to say"` }));

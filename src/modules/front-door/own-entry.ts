@@ -12,13 +12,12 @@ import { recordAudit } from '../../platform/access/audit.ts';
 import type { Platform } from '../../platform/context.ts';
 import { newId, parseJson, toJson } from '../../platform/db/ids.ts';
 import type { DB } from '../../platform/db/tables.ts';
-import { scheduleNewTimer } from '../../platform/jobs/timers.ts';
-import type { OpeningHours } from '../../platform/time/calendar.ts';
+import { addedRef } from '../people/index.ts';
 import { newReference } from './reference.ts';
 import type { RiskCategory, RiskLevel } from './risk-phrases.ts';
-import { addEvent, frontDoorTeam, insertRequest, requestById, updateRequest } from './store.ts';
-import { TIMER_BREACH, TIMER_WARNING } from './submit.ts';
-import { contactTarget, type Urgency, urgencyFor, warningAt } from './targets.ts';
+import { addEvent, requestById, updateRequest } from './store.ts';
+import { frontDoorTeamAndHours, insertNewRequest, scheduleContactTimers } from './submit.ts';
+import { contactTarget, type Urgency, urgencyFor } from './targets.ts';
 
 /**
  * Something the person added from the portal that may mean risk: an entry whose words may (H19), or a
@@ -55,11 +54,6 @@ function withCategories(json: string | null, categories: readonly RiskCategory[]
   return flags.length ? toJson(flags) : null;
 }
 
-async function frontDoorHours(tx: Kysely<DB>) {
-  const team = await frontDoorTeam(tx);
-  return { team, hours: team ? parseJson<OpeningHours>(team.opening_hours) : null };
-}
-
 /**
  * Brings an open request forward for an entry whose words may mean risk. Returns whether its contact
  * target now watches the person: false when the request has been contacted already (from then on no
@@ -76,7 +70,7 @@ export async function bringForwardForEntry(platform: Platform, tx: Kysely<DB>, r
   }
   const wanted = urgencyFor(entry.level);
   const urgency = URGENCY_RANK[wanted] > URGENCY_RANK[r.urgency] ? wanted : r.urgency;
-  const { hours } = await frontDoorHours(tx);
+  const { hours } = await frontDoorTeamAndHours(tx);
   const target = contactTarget(urgency, entry.at, hours, platform.config.frontDoor);
   const earlier = target.getTime() < new Date(r.contact_target_at).getTime();
   await updateRequest(tx, r.id, entry.at, {
@@ -85,12 +79,9 @@ export async function bringForwardForEntry(platform: Platform, tx: Kysely<DB>, r
     risk_flags: withCategories(r.risk_flags, entry.categories),
     ...(earlier ? { contact_target_at: target.toISOString() } : {}),
   });
-  if (earlier) {
-    // New timers of their own (a timer's key is never reused); the old ones find the request warned
-    // or breached already, or contacted, and do nothing (escalation.ts).
-    await scheduleNewTimer(tx, { kind: TIMER_WARNING, dueAt: warningAt(entry.at, target), payload: { requestId: r.id }, dedupeKey: `${TIMER_WARNING}:${r.id}:entry:${entry.id}` });
-    await scheduleNewTimer(tx, { kind: TIMER_BREACH, dueAt: target, payload: { requestId: r.id }, dedupeKey: `${TIMER_BREACH}:${r.id}:entry:${entry.id}` });
-  }
+  // Timers of their own for the new target; the old ones find the request warned or breached already,
+  // or contacted, and do nothing (escalation.ts).
+  if (earlier) await scheduleContactTimers(tx, r.id, entry.at, target, `entry:${entry.id}`);
   return { watched: true, contactBy: earlier ? target.toISOString() : r.contact_target_at };
 }
 
@@ -100,47 +91,37 @@ export async function bringForwardForEntry(platform: Platform, tx: Kysely<DB>, r
  * timers, a timeline event and an audit event, in the entry's own unit of work.
  */
 export async function raiseForOwnEntry(platform: Platform, tx: Kysely<DB>, entry: RiskyEntry): Promise<{ id: string; reference: string; contactBy: string }> {
-  const { team, hours } = await frontDoorHours(tx);
+  const { team, hours } = await frontDoorTeamAndHours(tx);
   const urgency = urgencyFor(entry.level);
   const target = contactTarget(urgency, entry.at, hours, platform.config.frontDoor);
   const id = newId();
   const reference = newReference();
-  const at = entry.at.toISOString();
-  await insertRequest(tx, {
-    id,
-    reference,
-    person_id: entry.personId,
-    team_id: team?.id ?? null,
-    source: 'self',
-    channel: 'web',
-    referrer_user_id: null,
-    referrer: null,
-    person_agreed: 0,
-    form_token_hash: null,
-    story: entry.kind === 'review' ? OWN_REVIEW_STORY : OWN_ENTRY_STORY,
-    what_would_help: null,
-    // They wrote in their record, not to ask for a referral: nothing is shared with partners unless they agree when contacted.
-    consent_to_share: 0,
-    urgency,
-    risk_level: entry.level,
-    risk_flags: withCategories(null, entry.categories),
-    need_group: null,
-    status: 'received',
-    owner_user_id: null,
-    contact_target_at: target.toISOString(),
-    first_contact_at: null,
-    failed_attempts: 0,
-    escalated_at: null,
-    decision: null,
-    decision_detail: null,
-    outcome: null,
-    closed_at: null,
-    created_at: at,
-    updated_at: at,
-  });
-  await addEvent(tx, id, entry.at, null, 'submitted', { source: 'self', channel: 'web', urgency, riskLevel: entry.level, raisedFrom: entry.kind === 'review' ? 'own-review' : 'own-record', [entry.kind === 'review' ? 'reviewId' : 'entryId']: entry.id });
-  await scheduleNewTimer(tx, { kind: TIMER_WARNING, dueAt: warningAt(entry.at, target), payload: { requestId: id }, dedupeKey: `${TIMER_WARNING}:${id}` });
-  await scheduleNewTimer(tx, { kind: TIMER_BREACH, dueAt: target, payload: { requestId: id }, dedupeKey: `${TIMER_BREACH}:${id}` });
+  await insertNewRequest(
+    tx,
+    {
+      id,
+      reference,
+      person_id: entry.personId,
+      team_id: team?.id ?? null,
+      source: 'self',
+      channel: 'web',
+      referrer_user_id: null,
+      referrer: null,
+      person_agreed: 0,
+      form_token_hash: null,
+      story: entry.kind === 'review' ? OWN_REVIEW_STORY : OWN_ENTRY_STORY,
+      what_would_help: null,
+      // They wrote in their record, not to ask for a referral: nothing is shared with partners unless they agree when contacted.
+      consent_to_share: 0,
+      urgency,
+      risk_level: entry.level,
+      risk_flags: withCategories(null, entry.categories),
+      contact_target_at: target.toISOString(),
+    },
+    entry.at,
+  );
+  await addEvent(tx, id, entry.at, null, 'submitted', { source: 'self', channel: 'web', urgency, riskLevel: entry.level, raisedFrom: entry.kind === 'review' ? 'own-review' : 'own-record', ...addedRef(entry) });
+  await scheduleContactTimers(tx, id, entry.at, target);
   await recordAudit(tx, {
     at: entry.at,
     actorUserId: null,

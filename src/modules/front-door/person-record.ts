@@ -10,7 +10,7 @@ import { can } from '../../platform/access/policy.ts';
 import type { Platform } from '../../platform/context.ts';
 import { parseJson } from '../../platform/db/ids.ts';
 import { serviceOwners } from '../directory/index.ts';
-import type { Involvement, PersonSource, TimelineEntry } from '../people/index.ts';
+import { addedRef, type Involvement, type PersonSource, type TimelineEntry } from '../people/index.ts';
 import { paths } from './paths.ts';
 import { attemptsOfRequests, eventsOfRequests, openReferralsAbout, openRequestsAbout, PERSON_ENTRY_EVENT, referralsAbout, requestsAbout } from './person-store.ts';
 import { bringForwardForEntry } from './own-entry.ts';
@@ -95,8 +95,8 @@ export function frontDoorPersonSource(platform: Platform): PersonSource {
     // Words that may mean risk bring a request not yet contacted forward (own-entry.ts).
     async entryAdded(tx, entry) {
       let roundTheClock = false;
+      const what = addedRef(entry);
       for (const r of await openRequestsAbout(tx, entry.recordIds)) {
-        const what = entry.kind === 'review' ? { reviewId: entry.id } : { entryId: entry.id };
         if (entry.risk.level === 'none') {
           await addEvent(tx, r.id, entry.at, entry.by, PERSON_ENTRY_EVENT, what);
           continue;

@@ -3,10 +3,12 @@
 // request gets a reference with a check character, an urgency and a contact target, timers at 75% of
 // the target and at the target, an acknowledgement through the outbox, and an audit event.
 // Either all of it is committed, or none of it (hazard H1: a request is lost).
+import type { Kysely } from 'kysely';
 import { formatDateTime } from '../../platform/views/format.ts';
 import { recordAudit } from '../../platform/access/audit.ts';
 import type { Platform } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/database.ts';
+import type { DB, RequestsTable } from '../../platform/db/tables.ts';
 import { newId, parseJson, toJson } from '../../platform/db/ids.ts';
 import { scheduleNewTimer } from '../../platform/jobs/timers.ts';
 import { enqueueMessage } from '../../platform/notify/outbox.ts';
@@ -75,11 +77,68 @@ export function apiAnswer(s: Submitted): ApiAccepted {
   return { reference: s.reference, status: s.status, urgency: s.urgency, contactBy: s.contactBy };
 }
 
+/** The team that runs the front door (the first made), and its opening hours, which routine contact targets count in. */
+export async function frontDoorTeamAndHours(db: Kysely<DB>) {
+  const team = await frontDoorTeam(db);
+  return { team, hours: team ? parseJson<OpeningHours>(team.opening_hours) : null };
+}
+
+/** What a new request is given; the rest is as every request starts (received, nobody's, not contacted, open). */
+export type NewRequest = Pick<
+  RequestsTable,
+  | 'id'
+  | 'reference'
+  | 'person_id'
+  | 'team_id'
+  | 'source'
+  | 'channel'
+  | 'referrer_user_id'
+  | 'referrer'
+  | 'person_agreed'
+  | 'form_token_hash'
+  | 'story'
+  | 'what_would_help'
+  | 'consent_to_share'
+  | 'urgency'
+  | 'risk_level'
+  | 'risk_flags'
+  | 'contact_target_at'
+>;
+
+/** Writes a new request, received at `at`. */
+export async function insertNewRequest(tx: Kysely<DB>, request: NewRequest, at: Date): Promise<void> {
+  await insertRequest(tx, {
+    ...request,
+    need_group: null,
+    status: 'received',
+    owner_user_id: null,
+    first_contact_at: null,
+    failed_attempts: 0,
+    escalated_at: null,
+    decision: null,
+    decision_detail: null,
+    outcome: null,
+    closed_at: null,
+    created_at: at.toISOString(),
+    updated_at: at.toISOString(),
+  });
+}
+
+/**
+ * The warning at 75% of the way from `from` to the contact target, and the escalation at the target
+ * (escalation.ts). Keyed by the request; a target moved later (`movedBy`) gets timers of its own, as a
+ * timer's key is never reused.
+ */
+export async function scheduleContactTimers(tx: Kysely<DB>, requestId: string, from: Date, target: Date, movedBy?: string): Promise<void> {
+  const key = movedBy ? `${requestId}:${movedBy}` : requestId;
+  await scheduleNewTimer(tx, { kind: TIMER_WARNING, dueAt: warningAt(from, target), payload: { requestId }, dedupeKey: `${TIMER_WARNING}:${key}` });
+  await scheduleNewTimer(tx, { kind: TIMER_BREACH, dueAt: target, payload: { requestId }, dedupeKey: `${TIMER_BREACH}:${key}` });
+}
+
 export async function submitRequest(platform: Platform, submission: Submission, actor: Actor, options: SubmitOptions = {}): Promise<Submitted> {
   const { db, clock, config } = platform;
   // Reads that do not need the transaction happen before it, so the unit holds only writes.
-  const team = await frontDoorTeam(db.read);
-  const hours = team ? parseJson<OpeningHours>(team.opening_hours) : null;
+  const { team, hours } = await frontDoorTeamAndHours(db.read);
   const risk = detectRisk([submission.story, submission.whatWouldHelp ?? ''].join('\n'));
 
   for (let attempt = 0; ; attempt++) {
@@ -91,38 +150,30 @@ export async function submitRequest(platform: Platform, submission: Submission, 
         const person = await findOrCreatePerson(tx, now, submission.person);
         const id = newId();
         const reference = newReference();
-        await insertRequest(tx, {
-          id,
-          reference,
-          person_id: person.personId,
-          team_id: team?.id ?? null,
-          source: submission.source,
-          channel: submission.channel,
-          referrer_user_id: submission.referrerUserId ?? null,
-          referrer: submission.referrer ? toJson(submission.referrer) : null,
-          person_agreed: submission.personAgreed ? 1 : 0,
-          form_token_hash: submission.formTokenHash ?? null,
-          story: submission.story,
-          what_would_help: submission.whatWouldHelp ?? null,
-          consent_to_share: submission.consentToShare ? 1 : 0,
-          urgency,
-          risk_level: risk.level,
-          // The categories and where they were found, not the words: the words are in the story.
-          risk_flags: risk.flags.length ? toJson(risk.flags.map((f) => ({ category: f.category, start: f.start, end: f.end }))) : null,
-          need_group: null,
-          status: 'received',
-          owner_user_id: null,
-          contact_target_at: target.toISOString(),
-          first_contact_at: null,
-          failed_attempts: 0,
-          escalated_at: null,
-          decision: null,
-          decision_detail: null,
-          outcome: null,
-          closed_at: null,
-          created_at: now.toISOString(),
-          updated_at: now.toISOString(),
-        });
+        await insertNewRequest(
+          tx,
+          {
+            id,
+            reference,
+            person_id: person.personId,
+            team_id: team?.id ?? null,
+            source: submission.source,
+            channel: submission.channel,
+            referrer_user_id: submission.referrerUserId ?? null,
+            referrer: submission.referrer ? toJson(submission.referrer) : null,
+            person_agreed: submission.personAgreed ? 1 : 0,
+            form_token_hash: submission.formTokenHash ?? null,
+            story: submission.story,
+            what_would_help: submission.whatWouldHelp ?? null,
+            consent_to_share: submission.consentToShare ? 1 : 0,
+            urgency,
+            risk_level: risk.level,
+            // The categories and where they were found, not the words: the words are in the story.
+            risk_flags: risk.flags.length ? toJson(risk.flags.map((f) => ({ category: f.category, start: f.start, end: f.end }))) : null,
+            contact_target_at: target.toISOString(),
+          },
+          now,
+        );
         await addEvent(tx, id, now, actor.userId, 'submitted', {
           source: submission.source,
           channel: submission.channel,
@@ -131,8 +182,7 @@ export async function submitRequest(platform: Platform, submission: Submission, 
           personMatch: person.match,
           possibleDuplicates: person.possibleDuplicates.length,
         });
-        await scheduleNewTimer(tx, { kind: TIMER_WARNING, dueAt: warningAt(now, target), payload: { requestId: id }, dedupeKey: `${TIMER_WARNING}:${id}` });
-        await scheduleNewTimer(tx, { kind: TIMER_BREACH, dueAt: target, payload: { requestId: id }, dedupeKey: `${TIMER_BREACH}:${id}` });
+        await scheduleContactTimers(tx, id, now, target);
         await acknowledge(platform, tx, submission, reference, target, person.personId);
         await recordAudit(tx, {
           at: now,

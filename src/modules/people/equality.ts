@@ -3,7 +3,6 @@
 
 import { DISABILITY, ETHNICITY, GENDER, RELIGION, SEXUAL_ORIENTATION } from '../../platform/identifiers/equality.ts';
 
-export { DISABILITY, ETHNICITY, GENDER, RELIGION, SEXUAL_ORIENTATION };
 
 /** The questions, in the order the record shows them: the key in `people.equality`, its label, its answers. */
 export const EQUALITY_QUESTIONS = [

@@ -17,6 +17,7 @@ export { involvement } from './access.ts';
 /** Access to a person for other modules' pages (care coordination): check with accessTo, audit with auditPeople, deny with auditDenied. */
 export { accessTo, auditDenied, auditPeople, type PersonAccess, READ as PEOPLE_READ, recordIdsOf, rootOf, WRITE as PEOPLE_WRITE } from './access.ts';
 export {
+  addedRef,
   type EntryAdded,
   type EntryNotice,
   type EntryRisk,
@@ -29,7 +30,6 @@ export {
 export { paths as peoplePaths } from './paths.ts';
 /** The person's portal, for other modules' portal pages (care notes): the signed-in person's own records (404 for anyone else), and auditing their own views. */
 export { announceAndMakeSureSomeoneKnows, auditOwn as auditOwnView, ME_READ, me as ownRecords, PURPOSE_OWN } from './portal.ts';
-export { DISABILITY, ETHNICITY, GENDER, RELIGION, SEXUAL_ORIENTATION } from './equality.ts';
 export {
   auditNetworkView,
   mayView,

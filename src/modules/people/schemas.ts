@@ -1,7 +1,7 @@
 // What the person record's forms accept, with messages in the NHS style.
 import { z } from 'zod';
 import { asArray, dateOfBirthParts, email, freeText, nhsNumber, optional, personName, postcode, ukPhone } from '../../platform/http/fields.ts';
-import { DISABILITY, ETHNICITY, GENDER, RELIGION, SEXUAL_ORIENTATION } from './equality.ts';
+import { DISABILITY, ETHNICITY, GENDER, RELIGION, SEXUAL_ORIENTATION } from '../../platform/identifiers/equality.ts';
 
 export const CONTACT_METHODS = [
   { value: 'phone', text: 'Phone call' },

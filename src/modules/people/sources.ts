@@ -74,6 +74,11 @@ export interface EntryAdded {
   risk: EntryRisk;
 }
 
+/** How a module's line or event names what was added, for its page to link or say: `{ entryId }` or `{ reviewId }`. */
+export function addedRef(added: Pick<EntryAdded, 'kind' | 'id'>): { entryId: string } | { reviewId: string } {
+  return added.kind === 'review' ? { reviewId: added.id } : { entryId: added.id };
+}
+
 export interface EntryRisk {
   level: 'high' | 'medium' | 'none';
   categories: readonly RiskCategory[];
