@@ -87,6 +87,20 @@ const ONLY = process.env.BENCH_ONLY;
 const ONLY_ANY = (ONLY ?? '').split(',').map((o) => o.trim()).filter(Boolean);
 const PG_URL = process.env.BENCH_DATABASE_URL;
 
+/** This machine's PostgreSQL only: over TCP at 127.0.0.1 or localhost, or through its Unix socket folder (`?host=/…`). */
+function isLocalPostgres(url: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') return false;
+  const socketFolder = u.searchParams.get('host');
+  if (socketFolder !== null) return socketFolder.startsWith('/');
+  return u.hostname === '127.0.0.1' || u.hostname === 'localhost';
+}
+
 // ---------------------------------------------------------------------------------------------
 // Child processes: servers run apart from the load generator, so they do not share its event loop.
 
@@ -449,8 +463,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const engines: Engine[] = PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];
-  if (PG_URL && !/^postgres(ql)?:\/\/[^/]*@?(127\.0\.0\.1|localhost)(:\d+)?\//.test(PG_URL)) {
-    console.error('BENCH_DATABASE_URL: the bench only runs against a PostgreSQL at 127.0.0.1 or localhost.');
+  if (PG_URL && !isLocalPostgres(PG_URL)) {
+    console.error('BENCH_DATABASE_URL: the bench only runs against a PostgreSQL at 127.0.0.1 or localhost, or through a Unix socket folder (postgres://postgres@localhost/test?host=/var/run/postgresql).');
     process.exit(1);
   }
   console.log(
