@@ -19,7 +19,7 @@ import { READ } from './episodes.ts';
 import { paths } from './paths.ts';
 
 /** The regions of the board page that live updates swap in (elements with these ids). */
-export const BOARD_LIVE_REGIONS = ['crisis-board-summary', 'crisis-board-rows', 'crisis-follow-ups', 'crisis-duty'] as const;
+export const BOARD_LIVE_REGIONS = ['crisis-duty-warning', 'crisis-board-summary', 'crisis-board-rows', 'crisis-follow-ups', 'crisis-duty'] as const;
 /** With scripts on, the board refreshes its regions this often too, so times left go down by themselves. */
 export const BOARD_LIVE_EVERY_SECONDS = 60;
 

@@ -156,6 +156,24 @@ export async function dutyShiftsBetween(db: Kysely<DB>, teamIds: readonly string
     .execute();
 }
 
+/**
+ * Who is on a shift of this team at this instant (started, not ended, not removed), with an email for
+ * warnings and escalations; accounts that are disabled are left out.
+ */
+export async function onDutyAt(db: Kysely<DB>, teamId: string, atIso: string) {
+  return db
+    .selectFrom('crisis_duty')
+    .innerJoin('users', 'users.id', 'crisis_duty.user_id')
+    .select(['crisis_duty.user_id', 'crisis_duty.duty_role', 'users.email'])
+    .where('crisis_duty.team_id', '=', teamId)
+    .where('crisis_duty.removed_at', 'is', null)
+    .where('crisis_duty.starts_at', '<=', atIso)
+    .where('crisis_duty.ends_at', '>', atIso)
+    .where('users.disabled_at', 'is', null)
+    .orderBy('crisis_duty.starts_at')
+    .execute();
+}
+
 /** Shifts of a team ending after `fromIso` (at most 500), for the rota page. */
 export async function dutyShiftsFrom(db: Kysely<DB>, teamId: string, fromIso: string) {
   return db

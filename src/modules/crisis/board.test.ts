@@ -108,6 +108,12 @@ for (const dialect of testDialects()) {
     it('shows who is on duty tonight from the rota the team lead keeps, which validates its form', async () => {
       const lead = new Browser(t.app);
       await signIn(lead, a.crisisLead, t.clock);
+      // Nobody on the rota now: the board says so, in words, to everyone who sees it (H14).
+      const teamName = (await boardRows(t.platform, a.crisisLead.actor)).teams.find((x) => x.id === a.crisisTeamId)!.name;
+      assert.deepEqual((await boardRows(t.platform, a.crisisLead.actor)).nobodyOnDuty.map((x) => x.name), [teamName]);
+      const nobody = (await lead.get(paths.board)).body;
+      assert.match(nobody, new RegExp(`Nobody on duty now: ${teamName}`));
+      assert.match(nobody, /escalated to the team’s leads only\. <a href="\/crisis\/duty">Add a shift to the duty rota/);
       const form = await lead.get(paths.duty);
       assert.equal(form.statusCode, 200);
       const bad = await lead.post(paths.duty, { teamId: a.crisisTeamId, userId: a.crisisColleague.userId, role: 'responder', starts: '2026-12-01T20:00', ends: '2026-12-01T19:00' });
@@ -128,6 +134,7 @@ for (const dialect of testDialects()) {
       const b = new Browser(t.app);
       await signIn(b, a.crisisPractitioner, t.clock);
       assert.match((await b.get(paths.board)).body, new RegExp(`${a.crisisColleague.actor.displayName}, duty senior: 19:00 to 07:00 \\(on now\\)`));
+      assert.doesNotMatch((await b.get(paths.board)).body, /Nobody on duty now/, 'someone is on now');
       // A practitioner cannot change the rota, and the board offers them no link to it; the lead's does.
       assert.doesNotMatch((await b.get(paths.board)).body, />Duty rota</);
       assert.match((await lead.get(paths.board)).body, /<a href="\/crisis\/duty">Duty rota<\/a>/);
@@ -137,6 +144,9 @@ for (const dialect of testDialects()) {
       const id = /\/crisis\/duty\/([0-9a-f-]+)\/remove/.exec(rota.body)![1]!;
       assert.equal((await lead.post(paths.dutyRemove(id), {})).statusCode, 303);
       assert.deepEqual((await boardRows(t.platform, a.crisisPractitioner.actor)).duty, []);
+      const again = (await b.get(paths.board)).body;
+      assert.match(again, /Nobody on duty now/);
+      assert.match(again, /Tell a team lead: they keep the duty rota\./, 'no rota link for a practitioner');
     });
 
     it('shows another team, a provider admin and a commissioner nothing of the crisis team', async () => {

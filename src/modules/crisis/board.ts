@@ -111,6 +111,8 @@ export interface Board {
   pageSize: number;
   followUps: { id: string; from: string; dueAt: string; dueText: string; overdue: boolean; escalated: boolean; personHref: string | null; teamId: string }[];
   duty: { id: string; name: string; role: string; starts: string; ends: string; onNow: boolean; teamId: string }[];
+  /** The board's teams with nobody on their duty rota at this moment: escalations then reach their leads only (H14). */
+  nobodyOnDuty: { id: string; name: string }[];
 }
 
 /** Rows a page: the most urgent fit on the first; a team with thousands open pages through the rest (the counts above cover them all). */
@@ -194,7 +196,8 @@ export async function boardRows(platform: Platform, actor: Actor, db: Kysely<DB>
       teamId: f.teamId,
     };
   });
-  return { now, teams, rows, counts, page: shown, pages, pageSize: BOARD_PAGE_SIZE, followUps, duty };
+  const nobodyOnDuty = teams.filter((t) => !duty.some((d) => d.teamId === t.id && d.onNow));
+  return { now, teams, rows, counts, page: shown, pages, pageSize: BOARD_PAGE_SIZE, followUps, duty, nobodyOnDuty };
 }
 
 // ---- the duty rota ----
@@ -268,6 +271,7 @@ export default async function boardRoutes(app: FastifyInstance, opts: { platform
           : null,
       now: board.now.toISOString(),
       refreshSeconds: refreshing ? REFRESH_SECONDS : null,
+      canManageDuty: can(request.actor, DUTY_MANAGE),
       refreshHref: href(board.page, refreshing),
       autoRefreshHref: href(board.page, true),
       live,

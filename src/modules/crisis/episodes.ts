@@ -39,6 +39,7 @@ import {
   teamResponders,
   updateEpisode,
 } from './episode-store.ts';
+import { onDutyAt } from './board-store.ts';
 import { feedbackByTokenHash, insertFeedbackRequest, saveFeedbackAnswer } from './feedback-store.ts';
 import { scheduleFollowUp } from './follow-up.ts';
 import { followUpOfSource } from './follow-up-store.ts';
@@ -550,7 +551,17 @@ function stillWaiting(e: EpisodeRow | undefined, targetAtIso: string | undefined
   return !!e && e.status === 'open' && !e.responded_at && e.target_at === targetAtIso;
 }
 
-/** 75% of the time to target gone, no response: the responders are told (or the team's leads, when none is assigned). */
+/**
+ * Who hears of an episode nobody is answering: the team's leads and whoever is on the team's duty rota
+ * at this moment. At night the leads may be off and asleep; the duty senior on shift can act now.
+ */
+async function leadsAndOnDuty(tx: Tx, teamId: string, now: Date): Promise<string[]> {
+  const leads = await teamLeadEmails(tx, teamId);
+  const onDuty = await onDutyAt(tx, teamId, now.toISOString());
+  return [...new Set([...leads, ...onDuty.map((d) => d.email)])];
+}
+
+/** 75% of the time to target gone, no response: the responders are told (or, when none is assigned, the team's leads and whoever is on duty now). */
 export async function onWarning(platform: Platform, tx: Tx, payload: unknown): Promise<void> {
   const p = payload as { episodeId?: string; targetAt?: string } | null;
   const e = p?.episodeId ? await episodeById(tx, p.episodeId) : undefined;
@@ -559,7 +570,7 @@ export async function onWarning(platform: Platform, tx: Tx, payload: unknown): P
   await updateEpisode(tx, e, now, { warned_at: now.toISOString() });
   await addAction(tx, e, now, null, 'target-warning', null, { targetAt: e.target_at });
   const responders = (await activeResponders(tx, [e.id])).filter((r) => !r.disabled_at).map((r) => r.email);
-  const to = responders.length ? responders : await teamLeadEmails(tx, e.team_id);
+  const to = responders.length ? responders : await leadsAndOnDuty(tx, e.team_id, now);
   for (const email of new Set(to)) {
     await enqueueMessage(tx, platform.clock, {
       channel: 'email',
@@ -573,7 +584,7 @@ export async function onWarning(platform: Platform, tx: Tx, payload: unknown): P
   }
 }
 
-/** The target passed with no response: the episode is escalated to the team's leads. */
+/** The target passed with no response: the episode is escalated to the team's leads and whoever is on duty now. */
 export async function onBreach(platform: Platform, tx: Tx, payload: unknown): Promise<void> {
   const p = payload as { episodeId?: string; targetAt?: string } | null;
   const e = p?.episodeId ? await episodeById(tx, p.episodeId) : undefined;
@@ -581,7 +592,7 @@ export async function onBreach(platform: Platform, tx: Tx, payload: unknown): Pr
   const now = platform.clock.now();
   await updateEpisode(tx, e, now, { escalated_at: now.toISOString() });
   await addAction(tx, e, now, null, 'target-breached', null, { targetAt: e.target_at });
-  for (const email of await teamLeadEmails(tx, e.team_id)) {
+  for (const email of await leadsAndOnDuty(tx, e.team_id, now)) {
     await enqueueMessage(tx, platform.clock, {
       channel: 'email',
       to: email,
