@@ -164,7 +164,7 @@ export interface SearchPage {
 
 export interface SearchOptions {
   needs: { id: string; code: string; name: string; group: string }[];
-  languages: { code: string; name: string }[];
+  languages: readonly { code: string; name: string }[];
 }
 
 /** The needs and languages the search form offers. */

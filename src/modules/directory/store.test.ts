@@ -229,5 +229,28 @@ for (const dialect of testDialects()) {
       const centre = await findOutcodeCentroid(t.db.read, 'ZZ9');
       assert.ok(centre && Math.abs(centre.latitude - 51.15) < 1e-9 && Math.abs(centre.longitude + 0.2) < 1e-9);
     });
+
+    it('remembers the languages and postcodes a search reads, forgets them when this process writes, and hands out nothing changeable', async () => {
+      const code = `x${newId().slice(-6)}`;
+      const before = await spokenLanguages(t.db.read);
+      assert.ok(!before.some((l) => l.code === code));
+      assert.throws(() => (before as { code: string; name: string }[]).push({ code: 'zz', name: 'Changed' }), TypeError, 'frozen');
+      // A row written behind the store's back (as another process would) is not seen until the minute is up...
+      const record = serviceRecord({ languages: [{ id: newId(), name: 'Test language', code }] });
+      const postcode = `ZZ8 ${Math.floor(Math.random() * 9)}AB`;
+      assert.equal(await findPostcode(t.db.read, postcode), undefined);
+      await t.db.write((tx) => tx.insertInto('postcodes').values({ postcode, outcode: 'ZZ8', latitude: 51.2, longitude: -0.3 }).execute());
+      assert.equal(await findPostcode(t.db.read, postcode), undefined, 'the answer "not found" is remembered too');
+      // ...but a write through the store, in this process, is seen at once.
+      await t.db.write((tx) => upsertServiceRecord(tx, record));
+      assert.ok((await spokenLanguages(t.db.read)).some((l) => l.code === code));
+      await t.db.write((tx) => upsertPostcodes(tx, [{ postcode, latitude: 51.2, longitude: -0.3 }]));
+      assert.equal((await findPostcode(t.db.read, postcode))?.outcode, 'ZZ8');
+      // Inside a transaction nothing is served from memory.
+      await t.db.write(async (tx) => {
+        await tx.deleteFrom('postcodes').where('postcode', '=', postcode).execute();
+        assert.equal(await findPostcode(tx, postcode), undefined);
+      });
+    });
   });
 }

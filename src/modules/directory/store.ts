@@ -16,6 +16,7 @@ import { vacuumAnalyze } from '../../platform/db/dialect/statistics.ts';
 import { dialectOf } from '../../platform/db/dialect/types.ts';
 import { newId, parseJson, toJson } from '../../platform/db/ids.ts';
 import type { DB } from '../../platform/db/tables.ts';
+import { LRUCache } from 'lru-cache';
 import { type OpenAtQuery, openingSlots } from './hours.ts';
 import {
   type AccessRoute,
@@ -384,6 +385,7 @@ async function upsertLocations(db: Db, locations: readonly Location[]): Promise<
 
 /** Writes the locations and every child row of the given services (their old child rows already gone). */
 async function insertChildRows(db: Db, records: readonly ServiceRecord[]): Promise<void> {
+  forgetReferenceData();
   await upsertLocations(
     db,
     records.flatMap((r) => r.serviceAtLocations.map((sal) => sal.location)),
@@ -450,6 +452,7 @@ export async function upsertTaxonomy(db: Db, taxonomy: TaxonomyRecord): Promise<
 
 /** Inserts or updates taxonomy terms by id. A term's need group is kept when the incoming term has none. */
 export async function upsertTaxonomyTerms(db: Db, terms: readonly TaxonomyTermRecord[]): Promise<void> {
+  forgetReferenceData();
   for (const term of terms) {
     const row = {
       code: term.code ?? null,
@@ -468,11 +471,61 @@ export async function upsertTaxonomyTerms(db: Db, terms: readonly TaxonomyTermRe
   }
 }
 
+// ---- reference data, remembered ----------------------------------------------------------------
+
+/**
+ * Every search reads lists that change only when the directory is loaded or edited: the needs, the
+ * languages services speak, the postcode searched near. They are remembered per database for a
+ * minute (at most 10,000 answers each), which spares a search three of its twelve statements. A
+ * write through this store, in this process, forgets them at once (`forgetReferenceData`); a write
+ * by another process (`mutual import` run beside the server, a second server) shows within
+ * REFERENCE_TTL_MS. Answers read inside a transaction are never remembered or served from memory,
+ * and what is remembered is frozen, so no caller can change it for the next.
+ */
+const REFERENCE_TTL_MS = 60_000;
+let referenceGeneration = 0;
+const referenceCaches = new WeakMap<object, LRUCache<string, { generation: number; value: unknown }>>();
+
+/** Forgets the remembered lists, in every database of this process (a write changed them). */
+function forgetReferenceData(): void {
+  referenceGeneration++;
+}
+
+async function remembered<T>(db: Db, key: string, read: () => Promise<T>): Promise<T> {
+  if (db.isTransaction) return read();
+  let cache = referenceCaches.get(db);
+  if (!cache) {
+    cache = new LRUCache({ max: 10_000, ttl: REFERENCE_TTL_MS });
+    referenceCaches.set(db, cache);
+  }
+  const hit = cache.get(key);
+  if (hit && hit.generation === referenceGeneration) return hit.value as T;
+  // The generation before the read: a write that lands meanwhile makes this answer stale at once.
+  const generation = referenceGeneration;
+  const value = deepFreeze(await read());
+  cache.set(key, { generation, value });
+  return value;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 export async function listTaxonomies(db: Db) {
   return db.selectFrom('directory_taxonomies').select(['id', 'name', 'description', 'uri', 'version']).orderBy('name').execute();
 }
 
-export async function listTaxonomyTerms(db: Db, filter: { taxonomyId?: string; ids?: string[] } = {}): Promise<TaxonomyTermRecord[]> {
+/** Terms of one taxonomy, or with these ids, or all, by name. A whole taxonomy's terms are remembered (see `remembered`). */
+export async function listTaxonomyTerms(db: Db, filter: { taxonomyId?: string; ids?: string[] } = {}): Promise<readonly TaxonomyTermRecord[]> {
+  if (filter.taxonomyId && !filter.ids) return remembered(db, `terms:${filter.taxonomyId}`, () => readTaxonomyTerms(db, filter));
+  return readTaxonomyTerms(db, filter);
+}
+
+async function readTaxonomyTerms(db: Db, filter: { taxonomyId?: string; ids?: string[] }): Promise<TaxonomyTermRecord[]> {
   let q = db
     .selectFrom('directory_taxonomy_terms')
     .select(['id', 'code', 'name', 'description', 'parent_id', 'taxonomy_id', 'taxonomy', 'term_uri', 'need_group'])
@@ -992,6 +1045,7 @@ export interface PostcodeRow {
 
 /** Inserts or updates postcodes (normalised by the caller); the outcode is derived. */
 export async function upsertPostcodes(db: Db, rows: readonly PostcodeRow[]): Promise<void> {
+  forgetReferenceData();
   const CHUNK = 500;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const batch = [...new Map(rows.slice(i, i + CHUNK).map((r) => [r.postcode, r])).values()].map((r) => ({
@@ -1026,6 +1080,7 @@ export interface OutcodeCentroid {
  * (the mean of each outcode's postcodes) for every outcode, or for the outcodes given.
  */
 export async function upsertOutcodeCentroids(db: Db, rows?: readonly OutcodeCentroid[], onlyOutcodes?: readonly string[]): Promise<number> {
+  forgetReferenceData();
   let list = rows;
   if (!list) {
     let q = db
@@ -1060,12 +1115,18 @@ export async function upsertOutcodeCentroids(db: Db, rows?: readonly OutcodeCent
   return list.length;
 }
 
+/** A postcode's place (remembered, found or not: see `remembered`). */
 export async function findPostcode(db: Db, postcode: string) {
-  return db.selectFrom('postcodes').select(['postcode', 'outcode', 'latitude', 'longitude']).where('postcode', '=', postcode).executeTakeFirst();
+  return remembered(db, `postcode:${postcode}`, () =>
+    db.selectFrom('postcodes').select(['postcode', 'outcode', 'latitude', 'longitude']).where('postcode', '=', postcode).executeTakeFirst(),
+  );
 }
 
+/** An outcode's centre (remembered, found or not). */
 export async function findOutcodeCentroid(db: Db, outcode: string) {
-  return db.selectFrom('outcode_centroids').select(['outcode', 'latitude', 'longitude']).where('outcode', '=', outcode).executeTakeFirst();
+  return remembered(db, `outcode:${outcode}`, () =>
+    db.selectFrom('outcode_centroids').select(['outcode', 'latitude', 'longitude']).where('outcode', '=', outcode).executeTakeFirst(),
+  );
 }
 
 // ---- search ---------------------------------------------------------------------------------
@@ -1341,7 +1402,11 @@ export async function searchServices(db: Db, q: ServiceSearch): Promise<SearchRe
  * cost grows with the number of languages, not of services: grouping 100,000 services' language rows
  * took 100 ms a search.
  */
-export async function spokenLanguages(db: Db): Promise<{ code: string; name: string }[]> {
+export async function spokenLanguages(db: Db): Promise<readonly { code: string; name: string }[]> {
+  return remembered(db, 'languages', () => readSpokenLanguages(db));
+}
+
+async function readSpokenLanguages(db: Db): Promise<{ code: string; name: string }[]> {
   const rows = await db
     .withRecursive('spoken(code)', (qc) =>
       qc
