@@ -17,7 +17,7 @@ import { formatDuration, formatTime } from '../../platform/views/format.ts';
 import { peoplePaths } from '../people/index.ts';
 import { boardLive } from './board-events.ts';
 import { activeShiftById, answeredEpisodesPage, boardCounts, boardResponderNames, dutyShiftsBetween, dutyShiftsFrom, insertShift, markShiftRemoved, respondingEpisodeIds, waitingEpisodesPage } from './board-store.ts';
-import { crisisTeams, publishBoardChange } from './episode-store.ts';
+import { crisisTeamsAmong, publishBoardChange } from './episode-store.ts';
 import { type DischargedFrom, followUpsDue } from './follow-up.ts';
 import { paths } from './paths.ts';
 import { PRIORITY_TEXT } from './targets.ts';
@@ -137,8 +137,8 @@ export async function boardRows(platform: Platform, actor: Actor, db: Kysely<DB>
   // and a board read one after another spent more time waiting than working.
   // Open episodes of other teams the actor responds to: few, read first (board-store.ts). Every
   // episode belongs to a crisis team, so "not one of mine" is "not one of my crisis teams".
-  const [allCrisis, responding] = await Promise.all([crisisTeams(db), respondingEpisodeIds(db, actor.userId, mine)]);
-  const teams = allCrisis.filter((t) => mine.includes(t.id)).map((t) => ({ id: t.id, name: t.name }));
+  const [mineCrisis, responding] = await Promise.all([crisisTeamsAmong(db, mine), respondingEpisodeIds(db, actor.userId, mine)]);
+  const teams = mineCrisis.map((t) => ({ id: t.id, name: t.name }));
   const teamIds = teams.map((t) => t.id);
   const scope = { teamIds, responding };
   // Waiting ones (by target, from the index), then answered ones (the most urgent first, by target),

@@ -191,6 +191,37 @@ export async function crisisTeams(db: Kysely<DB>, preferOrganisationId?: string 
   return preferOrganisationId ? [...rows.filter((r) => r.organisation_id === preferOrganisationId), ...rows.filter((r) => r.organisation_id !== preferOrganisationId)] : rows;
 }
 
+/**
+ * Teams are never changed or removed once made (no statement updates or deletes a team), so what a
+ * team is can be remembered for good: only a team not seen before is read. Per database, for tests.
+ */
+const knownTeams = new WeakMap<object, Map<string, { id: string; name: string; kind: string; organisation_id: string }>>();
+
+/** The crisis teams among these team ids, by name: read only for ids not seen before (`knownTeams`). */
+export async function crisisTeamsAmong(db: Kysely<DB>, teamIds: readonly string[]): Promise<{ id: string; name: string; organisation_id: string }[]> {
+  let known = knownTeams.get(db);
+  if (!known) {
+    known = new Map();
+    knownTeams.set(db, known);
+  }
+  const unseen = teamIds.filter((id) => !known.has(id));
+  if (unseen.length) {
+    const rows = await db.selectFrom('teams').select(['id', 'name', 'kind', 'organisation_id']).where('id', 'in', unseen).execute();
+    // Inside a transaction a team may be new and yet to commit: used, not remembered.
+    if (!db.isTransaction) for (const r of rows) known.set(r.id, r);
+    const found = new Map(rows.map((r) => [r.id, r]));
+    return pickCrisis(teamIds.map((id) => known.get(id) ?? found.get(id)));
+  }
+  return pickCrisis(teamIds.map((id) => known.get(id)));
+}
+
+function pickCrisis(teams: ({ id: string; name: string; kind: string; organisation_id: string } | undefined)[]) {
+  return teams
+    .filter((t) => t !== undefined && t.kind === 'crisis')
+    .map((t) => ({ id: t!.id, name: t!.name, organisation_id: t!.organisation_id }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
 export async function teamById(db: Kysely<DB>, teamId: string) {
   return db.selectFrom('teams').select(['id', 'name', 'kind', 'organisation_id']).where('id', '=', teamId).executeTakeFirst();
 }
