@@ -37,6 +37,14 @@ describe('the rules of the house', () => {
     assert.deepEqual(offenders, []);
   });
 
+  it('never changes or removes a team once made (the crisis board remembers teams for good: crisisTeamsAmong)', () => {
+    const offenders = files
+      .filter(({ file }) => !file.includes(`${path.sep}migrations${path.sep}`) && !file.endsWith('.test.ts'))
+      .filter(({ text }) => /(updateTable|deleteFrom)\(\s*'teams'/.test(code(text)))
+      .map(({ file }) => file);
+    assert.deepEqual(offenders, []);
+  });
+
   it('takes time from the injected clock in module code', () => {
     const offenders = files
       .filter(({ file }) => file.startsWith(path.join('src', 'modules')) && !file.includes(`${path.sep}migrations${path.sep}`))
