@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { paths } from '../../src/modules/crisis/paths.ts';
 import { aPlace } from '../../src/modules/crisis/place-testing.ts';
-import { admitHold, holdPlace } from '../../src/modules/crisis/places.ts';
+import { admitHold, cancelHold, holdPlace } from '../../src/modules/crisis/places.ts';
 import { type Alliance, createAlliance, personWithRequest } from '../../src/modules/people/testing.ts';
 import { startSession } from '../../src/platform/auth/sessions.ts';
 import { cookieName } from '../../src/platform/http/security.ts';
@@ -81,6 +81,32 @@ describe('places and holds, in a browser', { skip: chromiumSkip() }, () => {
     assert.match(await mainText(page), /Held for 2 hours/);
     await expectNoAxeViolations(page);
     h.expectOnlyAppRequests();
+  });
+
+  it('updates the availability board by itself when a place is held and released elsewhere, without a reload (H12)', BROWSER_TEST, async () => {
+    const { test } = h;
+    const placeId = await aPlace(test.platform, { teamId: a.communityTeamId, organisationId: a.organisationId, kind: 'crisis-house', maximum: 2, name: 'Live-board crisis house' });
+    const person = await personWithRequest(test);
+    const sessionId = await test.db.write((tx) => startSession(tx, test.config, test.clock.now(), { userId: a.hubPractitioner.userId, stage: 'full' }));
+    const page = await h.newPage();
+    await page.context().addCookies([{ name: cookieName(test.config, 'session'), value: sessionId, url: h.origin }]);
+    await page.goto(h.url(paths.places));
+    const row = page.locator(`tr[data-place-id="${placeId}"]`);
+    assert.match((await row.textContent()) ?? '', /2 of 2 beds available/);
+    await page.getByRole('status').filter({ hasText: /Live: this page updates by itself/ }).waitFor();
+    await page.evaluate('window.stillTheSamePage = true');
+
+    // Someone else holds the place (another page, another practitioner's session): the row changes.
+    const held = await holdPlace(test.platform, a.hubPractitioner.actor, placeId, { personId: person.personId }, null);
+    await row.getByText(/1 of 2 beds available/).waitFor();
+    assert.match((await row.textContent()) ?? '', /1 held/);
+    // And gives it back: the row changes again, still the same page.
+    await cancelHold(test.platform, a.hubPractitioner.actor, held.holdId, { reasonKind: 'not-needed' }, null);
+    await row.getByText(/2 of 2 beds available/).waitFor();
+    assert.equal(await page.evaluate('window.stillTheSamePage'), true, 'updated in place, not reloaded');
+    await expectNoAxeViolations(page);
+    h.expectOnlyAppRequests();
+    assert.ok(h.requests.some((r) => r.url.includes(paths.placesEvents)), 'the board listened to its event stream');
   });
 
   it('lets a team lead add a place, with the error summary first, and passes axe', BROWSER_TEST, async () => {
