@@ -5,6 +5,7 @@
 // subject access export.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { newId } from '../../platform/db/ids.ts';
 import { testDialects } from '../../platform/db/testing.ts';
 import { DEMO } from '../../platform/seed/demo-alliance.ts';
 import { seedDemoAlliance } from '../../seed.ts';
@@ -224,10 +225,23 @@ for (const dialect of testDialects()) {
       const changed = await lead.post(paths.placeEdit(placeId), { version, name: 'Linked crisis house', kind: 'crisis-house', teamId: a.communityTeamId, maximum: '4', holdHours: '3', hoursKind: 'daily', opens: '08:00', closes: '20:00', status: 'active', directoryServiceId: record.id });
       assert.equal(changed.statusCode, 303);
       assert.deepEqual(await capacity(), [{ available: 2, maximum: 4, unit: 'beds' }], 'a smaller maximum reaches the directory at once');
+      // The service's record written again (an Open Referral import, the provider admin's form) with a
+      // figure of its own, or none: the beds actually free stay (H12).
+      const feedFigure = { id: newId(), available: 9, maximum: 12, unit: 'beds', updated: '2026-12-01T18:00:00.000Z' };
+      await t.db.write((tx) => upsertServiceRecord(tx, { ...record, capacity: [feedFigure], lastModified: '2026-12-01T18:30:00.000Z' }));
+      assert.deepEqual(await capacity(), [{ available: 2, maximum: 4, unit: 'beds' }], 'a feed does not overwrite the live figure');
+      await t.db.write((tx) => upsertServiceRecord(tx, { ...record, capacity: [], lastModified: '2026-12-01T18:40:00.000Z' }));
+      assert.deepEqual(await capacity(), [{ available: 2, maximum: 4, unit: 'beds' }], 'nor remove it');
       const page = await lead.get(paths.place(placeId));
       assert.match(page.body, /Monday: 08:00 to 20:00/);
       assert.match(page.body, /Change the place/);
       assert.equal((await as(a.outsider).get(paths.placeEdit(placeId))).statusCode, 404, 'only its team’s leads change it');
+      // Unlinked: the service's own figure is the feed's again, from its next record.
+      const again = /name="version" value="(\d+)"/.exec((await lead.get(paths.placeEdit(placeId))).body)![1]!;
+      const unlinked = await lead.post(paths.placeEdit(placeId), { version: again, name: 'Linked crisis house', kind: 'crisis-house', teamId: a.communityTeamId, maximum: '4', holdHours: '3', hoursKind: 'keep', status: 'active', directoryServiceId: '' });
+      assert.equal(unlinked.statusCode, 303);
+      await t.db.write((tx) => upsertServiceRecord(tx, { ...record, capacity: [{ ...feedFigure, id: newId() }], lastModified: '2026-12-01T19:00:00.000Z' }));
+      assert.deepEqual(await capacity(), [{ available: 9, maximum: 12, unit: 'beds' }]);
     });
 
     it('puts holds, stays and discharges on the person’s timeline, and in their subject access export', async () => {

@@ -27,7 +27,7 @@ import { publishLiveEvent } from '../../platform/realtime/publish.ts';
 import { cancelTimers, scheduleNewTimer } from '../../platform/jobs/timers.ts';
 import { isOpenAt, londonDate, nextClosing, nextOpening, type OpeningHours, openingHoursFromJson } from '../../platform/time/calendar.ts';
 import { formatDateTime, formatDuration, formatTime } from '../../platform/views/format.ts';
-import { updateServiceCapacity } from '../directory/index.ts';
+import { releaseServiceCapacityFigure, updateServiceCapacity } from '../directory/index.ts';
 import { accessTo, auditDenied, auditPeople, type Involvement, PEOPLE_READ, PEOPLE_WRITE, type PersonAccess, type PersonSource, type TimelineEntry } from '../people/index.ts';
 import { type DischargedFrom, scheduleFollowUp } from './follow-up.ts';
 import { paths } from './paths.ts';
@@ -631,6 +631,10 @@ export async function changePlace(platform: Platform, actor: Actor, placeId: str
       capacity_updated_at: capacityChanged ? at : now.capacity_updated_at,
     });
     if (!counters) throw new ConflictError('Someone changed this place since you opened the form. Nothing was saved: open it again to see their change.');
+    // Unlinked from its directory service (or counted in another unit now): the directory's figure is the service's own again.
+    if (now.directory_service_id && (now.directory_service_id !== counters.directory_service_id || now.unit !== counters.unit)) {
+      await releaseServiceCapacityFigure(tx, now.directory_service_id, now.unit);
+    }
     await event(tx, counters, 'changed', at, { userId: actor.kind === 'user' ? actor.userId : null, teamId: team.id }, null, capacityChanged ? `Most it can take: ${now.maximum} to ${form.maximum}` : null);
     await syncDirectory(tx, counters);
     await auditPlace(tx, new Date(at), actor, 'crisis.places.change', placeId, team.id, address);

@@ -12,7 +12,7 @@ import type { BankHolidayCheck } from './hours.ts';
 import { manageRoutes } from './manage-routes.ts';
 import { publicRoutes } from './routes.ts';
 import { fixedId, seedDirectoryDemo, seedDirectoryScale } from './seed.ts';
-import { loadServiceRecords, setServiceCapacity } from './store.ts';
+import { loadServiceRecords, releaseServiceCapacity, setServiceCapacity } from './store.ts';
 
 export type { ServiceRecord } from './model.ts';
 export type { ResultCard, ServiceSummary } from './directory.ts';
@@ -71,6 +71,11 @@ export async function serviceOwners(platform: Platform, ids: readonly string[]):
  */
 export function updateServiceCapacity(tx: Kysely<DB>, serviceId: string, capacity: { available: number; maximum: number | null; unit: string; updated: string }): Promise<boolean> {
   return setServiceCapacity(tx, serviceId, capacity);
+}
+
+/** The service's figure in this unit is no longer kept by the caller (a place unlinked): the next record written for the service sets it. */
+export function releaseServiceCapacityFigure(tx: Kysely<DB>, serviceId: string, unit: string): Promise<void> {
+  return releaseServiceCapacity(tx, serviceId, unit);
 }
 
 /** The fixed id of a demo directory service ("sanctuary", "brixton"), for other modules' demo data to link to. */

@@ -349,6 +349,7 @@ function childRows(records: readonly ServiceRecord[]) {
         unit: c.unit,
         description: c.description ?? null,
         updated: c.updated,
+        live: 0,
       });
     }
   }
@@ -390,8 +391,20 @@ async function insertChildRows(db: Db, records: readonly ServiceRecord[]): Promi
     db,
     records.flatMap((r) => r.serviceAtLocations.map((sal) => sal.location)),
   );
+  const rows = childRows(records);
+  if (rows.directory_service_capacity.length) {
+    // A unit whose figure Mutual keeps live is not taken from the record (see the delete in upsertServiceRecord).
+    const live = await db
+      .selectFrom('directory_service_capacity')
+      .select(['service_id', 'unit'])
+      .where('live', '=', 1)
+      .where('service_id', 'in', [...new Set(rows.directory_service_capacity.map((c) => c.service_id))])
+      .execute();
+    const kept = new Set(live.map((l) => `${l.service_id} ${l.unit}`));
+    rows.directory_service_capacity = rows.directory_service_capacity.filter((c) => !kept.has(`${c.service_id} ${c.unit}`));
+  }
   const CHUNK = 200;
-  for (const [table, list] of Object.entries(childRows(records)) as [keyof ReturnType<typeof childRows>, Record<string, unknown>[]][]) {
+  for (const [table, list] of Object.entries(rows) as [keyof typeof rows, Record<string, unknown>[]][]) {
     for (let i = 0; i < list.length; i += CHUNK) {
       // biome-ignore lint/suspicious/noExplicitAny: each list was built for its table by childRows.
       await db.insertInto(table).values(list.slice(i, i + CHUNK) as any).execute();
@@ -689,7 +702,11 @@ export async function upsertServiceRecord(db: Db, record: ServiceRecord, options
   let key = existing?.search_key ?? null;
   if (existing) {
     await db.updateTable('directory_services').set(row).where('id', '=', record.id).execute();
-    for (const table of CHILD_TABLES) await db.deleteFrom(table).where('service_id', '=', record.id).execute();
+    for (const table of CHILD_TABLES) {
+      // A live figure (kept by Mutual itself: `setServiceCapacity`) stays; the record's own rows are replaced.
+      if (table === 'directory_service_capacity') await db.deleteFrom(table).where('service_id', '=', record.id).where('live', '=', 0).execute();
+      else await db.deleteFrom(table).where('service_id', '=', record.id).execute();
+    }
   } else {
     key = await nextSearchKey(db, SERVICES_FULLTEXT);
     await db
@@ -905,10 +922,14 @@ async function capacityOf(db: Db, list: readonly string[]) {
  * no new version of the service is written, as a count changing is not the service changing. False
  * when there is no such service.
  */
+/**
+ * Sets a service's capacity in a unit as a live figure, kept by Mutual itself (a crisis place's holds
+ * and stays): writing the service's record again (an import, the provider admin's form) leaves it.
+ */
 export async function setServiceCapacity(db: Db, serviceId: string, capacity: { available: number; maximum: number | null; unit: string; updated: string }): Promise<boolean> {
   const updated = await db
     .updateTable('directory_service_capacity')
-    .set({ available: capacity.available, maximum: capacity.maximum, updated: capacity.updated })
+    .set({ available: capacity.available, maximum: capacity.maximum, updated: capacity.updated, live: 1 })
     .where('service_id', '=', serviceId)
     .where('unit', '=', capacity.unit)
     .executeTakeFirst();
@@ -917,9 +938,14 @@ export async function setServiceCapacity(db: Db, serviceId: string, capacity: { 
   if (!service) return false;
   await db
     .insertInto('directory_service_capacity')
-    .values({ id: newId(), service_id: serviceId, available: capacity.available, maximum: capacity.maximum, unit: capacity.unit, description: null, updated: capacity.updated })
+    .values({ id: newId(), service_id: serviceId, available: capacity.available, maximum: capacity.maximum, unit: capacity.unit, description: null, updated: capacity.updated, live: 1 })
     .execute();
   return true;
+}
+
+/** A service's figure in this unit is no longer kept live (its place was unlinked): the next record written for it sets it again. */
+export async function releaseServiceCapacity(db: Db, serviceId: string, unit: string): Promise<void> {
+  await db.updateTable('directory_service_capacity').set({ live: 0 }).where('service_id', '=', serviceId).where('unit', '=', unit).execute();
 }
 
 async function languagesOf(db: Db, list: readonly string[]) {

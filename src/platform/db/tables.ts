@@ -1080,6 +1080,8 @@ export interface DirectoryServiceCapacityTable {
   unit: string;
   description: string | null;
   updated: string;
+  /** 1 when Mutual keeps this figure itself (a crisis place linked to the service): a record written again leaves it alone. */
+  live: Generated<number>;
 }
 
 export interface DirectoryServiceHistoryTable {
