@@ -16,7 +16,7 @@ import {
   markReviewed,
   updateService,
 } from './manage.ts';
-import { ACCESS_ROUTES, BANK_HOLIDAY_RULES, SERVICE_STATUSES } from './model.ts';
+import { ACCESS_ROUTES, BANK_HOLIDAY_RULES, SERVICE_STATUSES, type ServiceRecord } from './model.ts';
 import { paths } from './paths.ts';
 import { DAY_FIELDS, serviceFormSchema } from './schemas.ts';
 import { listTaxonomyTerms, platformOrganisationNames, serviceHistory } from './store.ts';
@@ -27,7 +27,10 @@ const BANK_HOLIDAY_LABELS: Record<string, string> = { 'sunday-hours': 'Open on S
 export function manageRoutes(app: FastifyInstance, platform: Platform, effects: ManageEffects): void {
   const config = { permission: MANAGE };
 
-  async function formPage(reply: FastifyReply, opts: { id: string | null; values: Record<string, unknown>; errors?: FieldError[]; history?: unknown[]; status?: number }) {
+  async function formPage(
+    reply: FastifyReply,
+    opts: { id: string | null; values: Record<string, unknown>; errors?: FieldError[]; history?: unknown[]; status?: number; record?: ServiceRecord },
+  ) {
     const actor = reply.request.actor;
     const needs = await listTaxonomyTerms(platform.db.read, { taxonomyId: NEEDS_TAXONOMY_ID });
     const orgIds = manageableOrganisations(actor);
@@ -37,6 +40,8 @@ export function manageRoutes(app: FastifyInstance, platform: Platform, effects: 
       id: opts.id,
       action: opts.id ? paths.manageUpdateHref(opts.id) : paths.manageCreate,
       values: opts.values,
+      // A figure the availability board keeps live (a crisis place's holds and stays) is shown, not offered for change.
+      liveCapacity: opts.record?.capacity.find((c) => c.live) ?? null,
       errors: opts.errors ? formErrors(opts.errors) : undefined,
       history: opts.history ?? [],
       organisations: opts.id ? [] : orgs.map((o) => ({ value: o.id, text: o.name })),
@@ -75,18 +80,18 @@ export function manageRoutes(app: FastifyInstance, platform: Platform, effects: 
   app.get<{ Params: { id: string } }>(paths.manageEdit, { config }, async (request, reply) => {
     const record = await loadManaged(platform, request.actor, request.params.id);
     const history = await serviceHistory(platform.db.read, record.id);
-    return formPage(reply, { id: record.id, values: formValues(record), history });
+    return formPage(reply, { id: record.id, values: formValues(record), history, record });
   });
 
   app.post<{ Params: { id: string } }>(paths.manageUpdate, { config }, async (request, reply) => {
     const id = request.params.id;
-    await loadManaged(platform, request.actor, id);
+    const record = await loadManaged(platform, request.actor, id);
     const parsed = parseInput(serviceFormSchema, request.body);
-    if (!parsed.ok) return formPage(reply, { id, values: parsed.values, errors: parsed.fieldErrors, status: 400 });
+    if (!parsed.ok) return formPage(reply, { id, values: parsed.values, errors: parsed.fieldErrors, status: 400, record });
     try {
       await updateService(platform, effects, request.actor, id, parsed.data);
     } catch (error) {
-      if (error instanceof InputError) return formPage(reply, { id, values: request.body as Record<string, unknown>, errors: error.errors, status: 400 });
+      if (error instanceof InputError) return formPage(reply, { id, values: request.body as Record<string, unknown>, errors: error.errors, status: 400, record });
       throw error;
     }
     return reply.redirect(paths.manage, 303);

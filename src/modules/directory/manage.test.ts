@@ -6,6 +6,7 @@ import { Browser, buildTestApp, type TestApp } from '../../testing/app.ts';
 import { createTestUser, signIn, type TestUser } from '../../testing/auth.ts';
 import needs from './data/needs-taxonomy.json' with { type: 'json' };
 import { REVIEW_TIMER } from './effects.ts';
+import { setServiceCapacity } from './store.ts';
 
 const feelingLow = needs.terms.find((t) => t.code === 'feeling-low')!.id;
 
@@ -165,6 +166,23 @@ for (const dialect of testDialects()) {
       assert.match(page.body, /Last checked 10 December 2026/);
       const next = (await reviewTimers(id)).filter((r) => r.status === 'pending').map((r) => ({ due_at: r.due_at }));
       assert.deepEqual(next, [{ due_at: '2027-06-10T08:00:00.000Z' }], '09:00 London in summer time');
+    });
+
+    it('shows a capacity the availability board keeps instead of its fields, and saving the form leaves it (H12)', async () => {
+      await at('2026-12-11T09:00:00Z');
+      const id = await createAs(a, serviceForm({ name: 'Brixton Evening Sanctuary' }));
+      await t.db.write((tx) => setServiceCapacity(tx, id, { available: 1, maximum: 8, unit: 'places', updated: '2026-12-11T09:00:00.000Z' }));
+      const edit = await a.get(`/directory/manage/services/${id}/edit`);
+      assert.match(edit.body, /id="capacity-live">1 of 8 places available/);
+      assert.doesNotMatch(edit.body, /name="capacityAvailable"/);
+      const res = await a.post(`/directory/manage/services/${id}`, serviceForm({ name: 'Brixton Evening Sanctuary', capacityAvailable: '7' }));
+      assert.equal(res.statusCode, 303);
+      const rows = await t.db.read.selectFrom('directory_service_capacity').select(['available', 'maximum', 'unit', 'live']).where('service_id', '=', id).execute();
+      assert.deepEqual(rows, [{ available: 1, maximum: 8, unit: 'places', live: 1 }]);
+      // A form sent back with an error shows the figure too, not the fields.
+      const bad = await a.post(`/directory/manage/services/${id}`, serviceForm({ name: '' }));
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /id="capacity-live"/);
     });
   });
 }

@@ -239,8 +239,10 @@ async function recordFromForm(platform: Platform, actor: Actor, form: ServiceFor
     }),
     attributes: needIds.map((id) => ({ id: base?.attributes.find((a) => a.taxonomyTermId === id)?.id ?? newId(), taxonomyTermId: id, linkType: 'need' })),
     schedules: schedulesFromForm(form, base?.schedules ?? []),
-    capacity:
-      form.capacityAvailable != null
+    // A figure the availability board keeps live stays as it is (the store would keep it anyway).
+    capacity: base?.capacity.some((c) => c.live)
+      ? base.capacity
+      : form.capacityAvailable != null
         ? [
             {
               id: base?.capacity[0]?.id ?? newId(),

@@ -217,6 +217,8 @@ export interface ServiceCapacity {
   description?: string | null;
   /** ISO-8601 UTC: when the figure was last updated. */
   updated: string;
+  /** Kept live by Mutual itself (a crisis place's holds and stays), not by the service's record: read only. */
+  live?: boolean;
 }
 
 export interface ServiceRecord {

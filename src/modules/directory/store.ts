@@ -907,13 +907,13 @@ async function capacityOf(db: Db, list: readonly string[]) {
   const of = groupByService(
     await db
       .selectFrom('directory_service_capacity')
-      .select(['id', 'service_id', 'available', 'maximum', 'unit', 'description', 'updated'])
+      .select(['id', 'service_id', 'available', 'maximum', 'unit', 'description', 'updated', 'live'])
       .where('service_id', 'in', list)
       .orderBy('id')
       .execute(),
   );
   return (id: string): ServiceRecord['capacity'] =>
-    of(id).map((c) => ({ id: c.id, available: c.available, maximum: c.maximum, unit: c.unit, description: c.description, updated: c.updated }));
+    of(id).map((c) => ({ id: c.id, available: c.available, maximum: c.maximum, unit: c.unit, description: c.description, updated: c.updated, ...(c.live ? { live: true } : {}) }));
 }
 
 /**
