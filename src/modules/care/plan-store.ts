@@ -322,6 +322,18 @@ export async function doneTasksAmong(db: Kysely<DB>, taskIds: readonly string[])
   return new Set(rows.map((r) => r.id));
 }
 
+/** Of these tasks, those cancelled (from the task list): when, by whom, and why. */
+export async function cancelledTasksAmong(db: Kysely<DB>, taskIds: readonly string[]) {
+  if (taskIds.length === 0) return [];
+  return db
+    .selectFrom('tasks')
+    .leftJoin('users', 'users.id', 'tasks.finished_by')
+    .select(['tasks.id', 'tasks.finished_at', 'tasks.finish_note', 'users.display_name as finished_by_name'])
+    .where('tasks.id', 'in', [...taskIds])
+    .where('tasks.status', '=', 'cancelled')
+    .execute();
+}
+
 /** A task's status and who finished it, when. */
 export async function taskState(db: Kysely<DB>, taskId: string) {
   return db.selectFrom('tasks').select(['id', 'status', 'finished_at', 'finished_by']).where('id', '=', taskId).executeTakeFirst();

@@ -412,6 +412,20 @@ for (const dialect of testDialects()) {
       assert.equal((await b.post(paths.planEdit(d.coordinationId), planForm(4, { note: 'Booked the appointment', goals: 'Sleep better; sort out my benefits.' }))).statusCode, 303);
       const row = await t.db.read.selectFrom('care_plan_actions').select(['status', 'finished_by']).where('id', '=', benefits.id).executeTakeFirstOrThrow();
       assert.deepEqual(row, { status: 'done', finished_by: colleague.userId });
+
+      // An action whose task is cancelled from the task list is not left looking in hand (H16): the plan
+      // says nobody is following it up, who cancelled the task and why, until the action is dealt with.
+      await b.get(paths.planEdit(d.coordinationId));
+      assert.equal((await b.post(paths.planEdit(d.coordinationId), planForm(5, { 'actions[0][id]': '', 'actions[0][what]': 'Find a walking group', 'actions[0][who]': 'Jordan', 'actions[0][due][day]': '9', 'actions[0][due][month]': '1', 'actions[0][due][year]': '2027' }))).statusCode, 303);
+      const walking = await t.db.read.selectFrom('care_plan_actions').select(['id', 'task_id']).where('what', '=', 'Find a walking group').where('plan_id', '=', collegeAction.plan_id).executeTakeFirstOrThrow();
+      const untouched = await b.get(paths.plan(d.coordinationId));
+      assert.doesNotMatch(untouched.body, /Nobody following up/);
+      await t.db.write((tx) => finishTask(tx, { taskId: walking.task_id!, status: 'cancelled', by: colleague.userId, at: t.clock.now(), note: 'The group has closed for the winter' }));
+      const flagged = (await b.get(paths.plan(d.coordinationId))).body;
+      assert.match(flagged, /nhsuk-tag--orange">\s*Nobody following up/);
+      assert.match(flagged, /Its task was cancelled by [^<]+ on \d{1,2} \w+ \d{4}: “The group has closed for the winter”\. Change the action, remove it from the plan, or mark it done\./);
+      assert.equal((await b.post(paths.planActionDone(d.coordinationId, walking.id), {})).statusCode, 303);
+      assert.doesNotMatch((await b.get(paths.plan(d.coordinationId))).body, /Nobody following up/, 'dealt with: done');
     });
 
     it('reminds the key worker of the review on a durable timer: a task due on the review date and an email with no personal data', async () => {

@@ -35,6 +35,7 @@ import {
   actionsOf,
   bumpPlan,
   coordinationById,
+  cancelledTasksAmong,
   doneTasksAmong,
   insertAction,
   insertVersion,
@@ -220,7 +221,28 @@ export async function planPage(platform: Platform, actor: Actor, coordinationId:
   const current = await currentVersion(db, plan);
   const actions = await actionsOf(db, plan.id);
   await platform.db.write((tx) => auditCoordination(tx, platform.clock.now(), found, 'care.plan.view', { type: 'care-plan', id: plan.id }, address));
-  return { ...view, plan, current, actions: await describeActions(db, actions) };
+  const [described, cancelled] = await Promise.all([describeActions(db, actions), cancelledActionTasks(db, actions)]);
+  return { ...view, plan, current, actions: described, cancelledTasks: cancelled };
+}
+
+/**
+ * Open actions whose task was cancelled from the task list, by action id: nobody is following them up
+ * now, so the plan page says so beside the action (H16), until someone changes or removes the action
+ * on the plan or marks it done.
+ */
+async function cancelledActionTasks(db: Kysely<DB>, actions: PlanActionRow[]): Promise<Record<string, { at: string | null; by: string | null; note: string | null }>> {
+  const open = actions.filter((a) => a.status === 'open' && a.task_id);
+  const rows = await cancelledTasksAmong(
+    db,
+    open.map((a) => a.task_id!),
+  );
+  const byTask = new Map(rows.map((r) => [r.id, r]));
+  const out: Record<string, { at: string | null; by: string | null; note: string | null }> = {};
+  for (const a of open) {
+    const r = byTask.get(a.task_id!);
+    if (r) out[a.id] = { at: r.finished_at, by: r.finished_by_name, note: r.finish_note };
+  }
+  return out;
 }
 
 /**
