@@ -3,6 +3,7 @@
 // one done in time is left alone; the board lists follow-ups due; one discharge makes one follow-up.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { newId } from '../../platform/db/ids.ts';
 import { testDialects } from '../../platform/db/testing.ts';
 import { runDueTimers } from '../../platform/jobs/timers.ts';
 import { Browser, buildTestApp, type TestApp } from '../../testing/app.ts';
@@ -13,6 +14,7 @@ import { boardRows } from './board.ts';
 import { type CrisisAlliance, createCrisisAlliance, messagesTo } from './episode-testing.ts';
 import { FOLLOW_UP_OVERDUE_TIMER, scheduleFollowUp } from './follow-up.ts';
 import { paths } from './paths.ts';
+import { insertPlan, insertVersion } from './safety-plan-store.ts';
 
 for (const dialect of testDialects()) {
   describe(`follow-up within 72 hours (${dialect.name})`, { skip: dialect.skip }, () => {
@@ -121,6 +123,22 @@ for (const dialect of testDialects()) {
       const second = await t.db.write((tx) => scheduleFollowUp(t.platform, tx, input));
       assert.deepEqual(second, first);
       assert.equal((await t.db.read.selectFrom('tasks').select('id').where('person_id', '=', personId).execute()).length, 1);
+    });
+
+    it('asks the follow-up to go through the person’s safety plan with them, or to offer one when they have none (H11)', async () => {
+      t.clock.set('2026-12-21T10:00:00.000Z');
+      const detail = async (taskId: string) => (await t.db.read.selectFrom('tasks').select('detail').where('id', '=', taskId).executeTakeFirstOrThrow()).detail ?? '';
+      const without = await personWithoutRequest(t);
+      const none = await t.db.write((tx) => scheduleFollowUp(t.platform, tx, { personId: without, teamId: a.crisisTeamId, dischargedAt: t.clock.now(), from: 'episode', sourceId: 'episode-without-plan' }));
+      assert.match(await detail(none.taskId), /They have no safety plan in Mutual: offer to write one with them\./);
+      const withPlan = await personWithoutRequest(t);
+      await t.db.write(async (tx) => {
+        const planId = newId();
+        await insertPlan(tx, { id: planId, personId: withPlan, by: a.crisisPractitioner.userId, at: new Date('2026-12-15T16:00:00.000Z') });
+        await insertVersion(tx, { id: newId(), planId, personId: withPlan, version: 1, content: JSON.stringify({ warningSigns: 'Not sleeping' }), changeNote: null, by: a.crisisPractitioner.userId, role: 'practitioner', teamId: a.crisisTeamId, withPerson: true, at: new Date('2026-12-15T16:00:00.000Z') });
+      });
+      const some = await t.db.write((tx) => scheduleFollowUp(t.platform, tx, { personId: withPlan, teamId: a.crisisTeamId, dischargedAt: t.clock.now(), from: 'episode', sourceId: 'episode-with-plan' }));
+      assert.match(await detail(some.taskId), /Go through their safety plan with them \(version 1, last changed 15 December 2026 at 16:00\): what helped, what did not, and what to change\./);
     });
 
     it('another team does not see the follow-ups of the crisis team on its board', async () => {

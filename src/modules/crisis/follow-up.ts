@@ -16,6 +16,7 @@ import { enqueueMessage } from '../../platform/notify/outbox.ts';
 import { formatDateTime } from '../../platform/views/format.ts';
 import { createTask } from '../care/index.ts';
 import { publishBoardChange, teamLeadEmails } from './episode-store.ts';
+import { currentPlan } from './safety-plan.ts';
 import { followUpOfDischarge, followUpWithTask, insertFollowUp, markFollowUpEscalated, openFollowUpsOfTeams } from './follow-up-store.ts';
 
 export const FOLLOW_UP_HOURS = 72;
@@ -47,6 +48,18 @@ export interface FollowUpInput {
  * Schedules the follow-up of a discharge in the caller's unit of work. Idempotent per discharge: a
  * second call for the same `from` and `sourceId` returns the follow-up already made.
  */
+/**
+ * What the follow-up asks about the person's safety plan (H11): a crisis is when a plan is tested, so
+ * the follow-up goes through it with them (what helped, what did not, what to change), or offers to
+ * write one when they have none.
+ */
+async function safetyPlanPrompt(tx: Kysely<DB>, personId: string): Promise<string> {
+  const plan = await currentPlan(tx, [personId]);
+  return plan
+    ? `Go through their safety plan with them (version ${plan.version}, last changed ${formatDateTime(plan.savedAt)}): what helped, what did not, and what to change.`
+    : 'They have no safety plan in Mutual: offer to write one with them.';
+}
+
 export async function scheduleFollowUp(platform: Platform, tx: Kysely<DB>, input: FollowUpInput): Promise<{ followUpId: string; taskId: string; dueAt: Date }> {
   const existing = await followUpOfDischarge(tx, input.from, input.sourceId);
   if (existing) return { followUpId: existing.id, taskId: existing.task_id, dueAt: new Date(existing.due_at) };
@@ -57,7 +70,7 @@ export async function scheduleFollowUp(platform: Platform, tx: Kysely<DB>, input
     teamId: input.teamId,
     personId: input.personId,
     title: `Follow up within 72 hours of discharge from ${FROM_TEXT[input.from]}`,
-    detail: `Discharged ${formatDateTime(input.dischargedAt.toISOString())}. Contact the person by ${formatDateTime(dueAt.toISOString())}: check how they are, their safety plan, and what support they need next.`,
+    detail: `Discharged ${formatDateTime(input.dischargedAt.toISOString())}. Contact the person by ${formatDateTime(dueAt.toISOString())}: check how they are and what support they need next. ${await safetyPlanPrompt(tx, input.personId)}`,
     dueAt,
     source: 'crisis',
     sourceKind: FOLLOW_UP_TASK_KIND,
