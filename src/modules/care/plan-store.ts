@@ -281,6 +281,11 @@ export async function actionsOf(db: Kysely<DB>, planId: string): Promise<PlanAct
   return db.selectFrom('care_plan_actions').selectAll().where('plan_id', '=', planId).where('status', '!=', 'removed').orderBy('position').orderBy('created_at').execute();
 }
 
+/** An action, whatever its status. */
+export async function actionById(db: Kysely<DB>, id: string): Promise<PlanActionRow | undefined> {
+  return db.selectFrom('care_plan_actions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 export async function insertAction(tx: Kysely<DB>, row: Omit<PlanActionRow, 'id'>): Promise<string> {
   const id = newId();
   await tx

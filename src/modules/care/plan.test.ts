@@ -416,11 +416,18 @@ for (const dialect of testDialects()) {
       // An action whose task is cancelled from the task list is not left looking in hand (H16): the plan
       // says nobody is following it up, who cancelled the task and why, until the action is dealt with.
       await b.get(paths.planEdit(d.coordinationId));
-      assert.equal((await b.post(paths.planEdit(d.coordinationId), planForm(5, { 'actions[0][id]': '', 'actions[0][what]': 'Find a walking group', 'actions[0][who]': 'Jordan', 'actions[0][due][day]': '9', 'actions[0][due][month]': '1', 'actions[0][due][year]': '2027' }))).statusCode, 303);
+      assert.equal((await b.post(paths.planEdit(d.coordinationId), planForm(5, { 'actions[0][id]': '', 'actions[0][what]': 'Find a walking group', 'actions[0][who]': 'Jordan', 'actions[0][assignee]': colleague.userId, 'actions[0][due][day]': '9', 'actions[0][due][month]': '1', 'actions[0][due][year]': '2027' }))).statusCode, 303);
       const walking = await t.db.read.selectFrom('care_plan_actions').select(['id', 'task_id']).where('what', '=', 'Find a walking group').where('plan_id', '=', collegeAction.plan_id).executeTakeFirstOrThrow();
       const untouched = await b.get(paths.plan(d.coordinationId));
       assert.doesNotMatch(untouched.body, /Nobody following up/);
-      await t.db.write((tx) => finishTask(tx, { taskId: walking.task_id!, status: 'cancelled', by: colleague.userId, at: t.clock.now(), note: 'The group has closed for the winter' }));
+      // The colleague it was given to cancels it from the task list: the key worker gets a task about it.
+      await as(colleague).get(paths.task(walking.task_id!));
+      const cancelled = await as(colleague).post(paths.taskFinish(walking.task_id!), { version: '1', status: 'cancelled', note: 'The group has closed for the winter' });
+      assert.equal(cancelled.statusCode, 303);
+      const told = await t.db.read.selectFrom('tasks').select(['assignee_id', 'title', 'detail', 'status', 'team_id', 'person_id']).where('source_kind', '=', 'plan-action-orphaned').where('source_id', '=', walking.id).execute();
+      assert.equal(told.length, 1);
+      assert.deepEqual({ ...told[0]!, detail: undefined }, { assignee_id: a.outsider.userId, title: 'A plan action has nobody following it up', detail: undefined, status: 'open', team_id: a.communityTeamId, person_id: d.personId });
+      assert.match(told[0]!.detail ?? '', /“Find a walking group” \(due 9 January 2027\): its task was cancelled by Colleague Practitioner: “The group has closed for the winter”\./);
       const flagged = (await b.get(paths.plan(d.coordinationId))).body;
       assert.match(flagged, /nhsuk-tag--orange">\s*Nobody following up/);
       assert.match(flagged, /Its task was cancelled by [^<]+ on \d{1,2} \w+ \d{4}: “The group has closed for the winter”\. Change the action, remove it from the plan, or mark it done\./);

@@ -15,7 +15,7 @@ import type { DB } from '../../platform/db/tables.ts';
 import { ConflictError, InputError, NotFoundError } from '../../platform/http/problems.ts';
 import { cancelTimers, scheduleTimer } from '../../platform/jobs/timers.ts';
 import { enqueueMessage } from '../../platform/notify/outbox.ts';
-import { isBankHoliday, LONDON, londonDate } from '../../platform/time/calendar.ts';
+import { endOfNextWorkingDay, isBankHoliday, LONDON, londonDate, type OpeningHours } from '../../platform/time/calendar.ts';
 import { formatDate } from '../../platform/views/format.ts';
 import {
   auditNetworkView,
@@ -32,6 +32,7 @@ import { auditCoordination, CARE_READ, CARE_WRITE, type CoordinationRow, coordin
 import { paths } from './paths.ts';
 import type { ActionRow, PlanForm } from './plan-schemas.ts';
 import {
+  actionById,
   actionsOf,
   bumpPlan,
   coordinationById,
@@ -58,6 +59,8 @@ import { taskForOwnEntry } from './reviews.ts';
 import { createTask, finishTask, openTasksFor } from './tasks.ts';
 
 export const ACTION_TASK_KIND = 'plan-action';
+/** The key worker's task when someone else cancels an action's task: the action is left with nobody on it. */
+export const ORPHANED_ACTION_TASK_KIND = 'plan-action-orphaned';
 export const REVIEW_TASK_KIND = 'plan-review';
 export const REVIEW_TIMER = 'care.plan.review-reminder';
 /** The reminder goes this many working days (Monday to Friday, not bank holidays) before the review date, at 09:00 London time. */
@@ -65,6 +68,11 @@ export const REMINDER_WORKING_DAYS = 3;
 export const REMINDER_HOUR = 9;
 /** Tasks are due at the end of the working day of their date, London time. */
 const DUE_HOUR = 17;
+/** Monday to Friday, 09:00 to 17:00, not bank holidays: when a key worker's follow-up of a plan falls due. */
+const WORKING_WEEK: OpeningHours = {
+  weekly: Object.fromEntries((['mon', 'tue', 'wed', 'thu', 'fri'] as const).map((d) => [d, [{ opens: '09:00', closes: '17:00' }]])),
+  bankHolidays: 'closed',
+};
 
 // ---- what a version is, and how two differ ----
 
@@ -243,6 +251,37 @@ async function cancelledActionTasks(db: Kysely<DB>, actions: PlanActionRow[]): P
     if (r) out[a.id] = { at: r.finished_at, by: r.finished_by_name, note: r.finish_note };
   }
   return out;
+}
+
+/**
+ * A plan action's task cancelled from the task list by someone other than the coordination's key
+ * worker (H16): the action stays on the plan with nobody following it up, so the key worker gets a
+ * task to deal with it (change it, remove it, or mark it done), due by the end of the next working day.
+ * Runs in the cancelling unit of work; nothing for other tasks, a closed coordination, or an action
+ * no longer open.
+ */
+export async function afterTaskCancelled(platform: Platform, tx: Kysely<DB>, task: { source: string; source_kind: string; source_id: string | null }, by: string, note: string | null): Promise<void> {
+  if (task.source !== 'care' || task.source_kind !== ACTION_TASK_KIND || !task.source_id) return;
+  const action = await actionById(tx, task.source_id);
+  if (!action || action.status !== 'open') return;
+  const plan = await planById(tx, action.plan_id);
+  const coordination = plan ? await coordinationById(tx, plan.coordination_id) : undefined;
+  if (!coordination || coordination.status !== 'open' || !coordination.key_worker_id || coordination.key_worker_id === by) return;
+  const now = platform.clock.now();
+  const names = await userNames(tx, [by]);
+  await createTask(tx, {
+    teamId: coordination.team_id,
+    assigneeId: coordination.key_worker_id,
+    personId: coordination.person_id,
+    title: 'A plan action has nobody following it up',
+    detail: `“${action.what}” (due ${formatDate(action.due_on)}): its task was cancelled by ${names.get(by) ?? 'a colleague'}${note ? `: “${note}”` : ''}. Change the action, remove it from the plan, or mark it done.`,
+    dueAt: endOfNextWorkingDay(WORKING_WEEK, now),
+    source: 'care',
+    sourceKind: ORPHANED_ACTION_TASK_KIND,
+    sourceId: action.id,
+    createdBy: by,
+    at: now,
+  });
 }
 
 /**
