@@ -263,10 +263,10 @@ async function cancelledActionTasks(db: Kysely<DB>, actions: PlanActionRow[]): P
 export async function afterTaskCancelled(platform: Platform, tx: Kysely<DB>, task: { source: string; source_kind: string; source_id: string | null }, by: string, note: string | null): Promise<void> {
   if (task.source !== 'care' || task.source_kind !== ACTION_TASK_KIND || !task.source_id) return;
   const action = await actionById(tx, task.source_id);
-  if (!action || action.status !== 'open') return;
+  if (action?.status !== 'open') return;
   const plan = await planById(tx, action.plan_id);
   const coordination = plan ? await coordinationById(tx, plan.coordination_id) : undefined;
-  if (!coordination || coordination.status !== 'open' || !coordination.key_worker_id || coordination.key_worker_id === by) return;
+  if (coordination?.status !== 'open' || !coordination.key_worker_id || coordination.key_worker_id === by) return;
   const now = platform.clock.now();
   const names = await userNames(tx, [by]);
   await createTask(tx, {
