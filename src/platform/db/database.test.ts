@@ -46,6 +46,41 @@ for (const dialect of testDialects()) {
       );
     });
 
+    it(`${dialect.name === 'postgres' ? 'commits a second batch while the first is still open (two lanes)' : 'runs one batch at a time (one writing connection)'}`, async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const seen: string[] = [];
+      const slow = t.db.write(async (tx) => {
+        await tx.insertInto('organisations').values({ id: newId(), name: 'Slow unit', kind: 'nhs' } as never).execute();
+        await gate;
+        seen.push('slow ran');
+      });
+      // The slow unit's batch is open; a second unit arrives.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const quick = t.db
+        .write(async (tx) => {
+          await tx.insertInto('organisations').values({ id: newId(), name: 'Quick unit', kind: 'nhs' } as never).execute();
+          seen.push('quick ran');
+        })
+        .then(() => seen.push('quick committed'));
+      try {
+        if (dialect.name === 'postgres') {
+          const waited = new Promise((_, reject) => setTimeout(() => reject(new Error('the second batch waited for the first')), 3000).unref());
+          await Promise.race([quick, waited]);
+          assert.deepEqual(seen, ['quick ran', 'quick committed'], 'committed while the first batch is still open');
+        } else {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          assert.deepEqual(seen, [], 'waits behind the open batch');
+        }
+      } finally {
+        release();
+      }
+      await Promise.all([slow, quick]);
+      assert.equal(seen.length, 3);
+    });
+
     it('reads timestamps back as ISO-8601 UTC strings', async () => {
       const id = newId();
       await t.db.write((tx) => tx.insertInto('organisations').values({ id, name: 'Dated', kind: 'council' } as never).execute());
