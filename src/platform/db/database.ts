@@ -45,7 +45,11 @@ const MAX_BATCH = 256;
 /**
  * Batches in flight at once on PostgreSQL. Two took `POST /api/v1/requests` at 32 connections from
  * 581 to 921–1,103 requests a second (bench, runs alternated); a third adds connections, not speed,
- * on this 2-CPU machine.
+ * on this 2-CPU machine. The price is paid where every unit changes the same row: the bench's 32
+ * connections holding places at one crisis house went from 1,089–1,215 to 844–1,147 requests a second
+ * and p99 48–60 to 64–81 ms, as the second batch waits on the first's row lock until it commits.
+ * Letting the second batch run its units only once the first is committing would keep most of the
+ * one and spare the other (not done).
  */
 const POSTGRES_WRITE_LANES = 2;
 
