@@ -16,7 +16,7 @@ import type { DB } from '../../platform/db/tables.ts';
 import { ConflictError, InputError, NotFoundError } from '../../platform/http/problems.ts';
 import { scheduleTimer } from '../../platform/jobs/timers.ts';
 import { enqueueMessage } from '../../platform/notify/outbox.ts';
-import { endOfNextWorkingDay, type OpeningHours } from '../../platform/time/calendar.ts';
+import { endOfNextWorkingDay, OFFICE_HOURS, type OpeningHours } from '../../platform/time/calendar.ts';
 import { accessTo, auditOwnView, auditPeople, ownRecords, PEOPLE_READ, PEOPLE_WRITE, type PersonAccess, type TimelineEntry } from '../people/index.ts';
 import { CONTACTS, type NoteForm, WITHHOLD_REASONS } from './note-schemas.ts';
 import {
@@ -52,10 +52,7 @@ export const PURPOSE_WITHHOLDING_REVIEW = 'confirming a note withheld from the p
  * Working days for confirming a withholding: Monday to Friday, not bank holidays (England and Wales),
  * whatever hours the team keeps; a deadline is the end of a working day (17:00 London).
  */
-const WORKING_WEEK: OpeningHours = {
-  weekly: Object.fromEntries((['mon', 'tue', 'wed', 'thu', 'fri'] as const).map((d) => [d, [{ opens: '09:00', closes: '17:00' }]])),
-  bankHolidays: 'closed',
-};
+const WORKING_WEEK: OpeningHours = OFFICE_HOURS;
 
 /** The end (17:00 London) of the 5th working day after the day a note was withheld. */
 export function confirmationDeadline(withheldAt: Date): Date {

@@ -320,22 +320,15 @@ export async function personNameById(db: Kysely<DB>, personId: string) {
   return db.selectFrom('people').select(['id', 'given_name', 'family_name']).where('id', '=', personId).executeTakeFirst();
 }
 
-/** Of these tasks, those finished as done. */
-export async function doneTasksAmong(db: Kysely<DB>, taskIds: readonly string[]): Promise<Set<string>> {
-  if (taskIds.length === 0) return new Set();
-  const rows = await db.selectFrom('tasks').select('id').where('id', 'in', [...taskIds]).where('status', '=', 'done').execute();
-  return new Set(rows.map((r) => r.id));
-}
-
-/** Of these tasks, those cancelled (from the task list): when, by whom, and why. */
-export async function cancelledTasksAmong(db: Kysely<DB>, taskIds: readonly string[]) {
+/** Of these tasks, those finished (done or cancelled): how, when, by whom, and the note. */
+export async function finishedTasksAmong(db: Kysely<DB>, taskIds: readonly string[]) {
   if (taskIds.length === 0) return [];
   return db
     .selectFrom('tasks')
     .leftJoin('users', 'users.id', 'tasks.finished_by')
-    .select(['tasks.id', 'tasks.finished_at', 'tasks.finish_note', 'users.display_name as finished_by_name'])
+    .select(['tasks.id', 'tasks.status', 'tasks.finished_at', 'tasks.finished_by', 'tasks.finish_note', 'users.display_name as finished_by_name'])
     .where('tasks.id', 'in', [...taskIds])
-    .where('tasks.status', '=', 'cancelled')
+    .where('tasks.status', 'in', ['done', 'cancelled'])
     .execute();
 }
 

@@ -15,7 +15,7 @@ import type { DB } from '../../platform/db/tables.ts';
 import { ConflictError, InputError, NotFoundError } from '../../platform/http/problems.ts';
 import { cancelTimers, scheduleTimer } from '../../platform/jobs/timers.ts';
 import { enqueueMessage } from '../../platform/notify/outbox.ts';
-import { endOfNextWorkingDay, isBankHoliday, LONDON, londonDate, type OpeningHours } from '../../platform/time/calendar.ts';
+import { endOfNextWorkingDay, isBankHoliday, LONDON, londonDate, OFFICE_HOURS } from '../../platform/time/calendar.ts';
 import { formatDate } from '../../platform/views/format.ts';
 import {
   auditNetworkView,
@@ -36,8 +36,7 @@ import {
   actionsOf,
   bumpPlan,
   coordinationById,
-  cancelledTasksAmong,
-  doneTasksAmong,
+  finishedTasksAmong,
   insertAction,
   insertVersion,
   type PlanActionRow,
@@ -68,11 +67,6 @@ export const REMINDER_WORKING_DAYS = 3;
 export const REMINDER_HOUR = 9;
 /** Tasks are due at the end of the working day of their date, London time. */
 const DUE_HOUR = 17;
-/** Monday to Friday, 09:00 to 17:00, not bank holidays: when a key worker's follow-up of a plan falls due. */
-const WORKING_WEEK: OpeningHours = {
-  weekly: Object.fromEntries((['mon', 'tue', 'wed', 'thu', 'fri'] as const).map((d) => [d, [{ opens: '09:00', closes: '17:00' }]])),
-  bankHolidays: 'closed',
-};
 
 // ---- what a version is, and how two differ ----
 
@@ -229,8 +223,8 @@ export async function planPage(platform: Platform, actor: Actor, coordinationId:
   const current = await currentVersion(db, plan);
   const actions = await actionsOf(db, plan.id);
   await platform.db.write((tx) => auditCoordination(tx, platform.clock.now(), found, 'care.plan.view', { type: 'care-plan', id: plan.id }, address));
-  const [described, cancelled] = await Promise.all([describeActions(db, actions), cancelledActionTasks(db, actions)]);
-  return { ...view, plan, current, actions: described, cancelledTasks: cancelled };
+  const finished = await finishedActionTasks(db, actions);
+  return { ...view, plan, current, actions: await describeActions(db, actions, finished), cancelledTasks: cancelledActionTasks(actions, finished) };
 }
 
 /**
@@ -238,17 +232,11 @@ export async function planPage(platform: Platform, actor: Actor, coordinationId:
  * now, so the plan page says so beside the action (H16), until someone changes or removes the action
  * on the plan or marks it done.
  */
-async function cancelledActionTasks(db: Kysely<DB>, actions: PlanActionRow[]): Promise<Record<string, { at: string | null; by: string | null; note: string | null }>> {
-  const open = actions.filter((a) => a.status === 'open' && a.task_id);
-  const rows = await cancelledTasksAmong(
-    db,
-    open.map((a) => a.task_id!),
-  );
-  const byTask = new Map(rows.map((r) => [r.id, r]));
+function cancelledActionTasks(actions: PlanActionRow[], finished: FinishedTasks): Record<string, { at: string | null; by: string | null; note: string | null }> {
   const out: Record<string, { at: string | null; by: string | null; note: string | null }> = {};
-  for (const a of open) {
-    const r = byTask.get(a.task_id!);
-    if (r) out[a.id] = { at: r.finished_at, by: r.finished_by_name, note: r.finish_note };
+  for (const a of actions) {
+    const t = a.status === 'open' && a.task_id ? finished.get(a.task_id) : undefined;
+    if (t?.status === 'cancelled') out[a.id] = { at: t.finished_at, by: t.finished_by_name, note: t.finish_note };
   }
   return out;
 }
@@ -275,7 +263,7 @@ export async function afterTaskCancelled(platform: Platform, tx: Kysely<DB>, tas
     personId: coordination.person_id,
     title: 'A plan action has nobody following it up',
     detail: `“${action.what}” (due ${formatDate(action.due_on)}): its task was cancelled by ${names.get(by) ?? 'a colleague'}${note ? `: “${note}”` : ''}. Change the action, remove it from the plan, or mark it done.`,
-    dueAt: endOfNextWorkingDay(WORKING_WEEK, now),
+    dueAt: endOfNextWorkingDay(OFFICE_HOURS, now),
     source: 'care',
     sourceKind: ORPHANED_ACTION_TASK_KIND,
     sourceId: action.id,
@@ -288,8 +276,9 @@ export async function afterTaskCancelled(platform: Platform, tx: Kysely<DB>, tas
  * The actions as the pages show them. An action whose task was finished as done elsewhere (the task
  * list) shows as done; the next save of the plan records it (`syncDoneTasks`).
  */
-async function describeActions(db: Kysely<DB>, actions: PlanActionRow[]): Promise<ActionSnapshot[]> {
-  const [names, done] = await Promise.all([userNames(db, actions.map((a) => a.assignee_id)), doneTaskIds(db, actions)]);
+async function describeActions(db: Kysely<DB>, actions: PlanActionRow[], known?: FinishedTasks): Promise<ActionSnapshot[]> {
+  const [names, finished] = await Promise.all([userNames(db, actions.map((a) => a.assignee_id)), known ?? finishedActionTasks(db, actions)]);
+  const done = new Set([...finished.values()].filter((t) => t.status === 'done').map((t) => t.id));
   return actions
     .filter((a) => a.status !== 'removed')
     .map((a) => ({
@@ -303,19 +292,22 @@ async function describeActions(db: Kysely<DB>, actions: PlanActionRow[]): Promis
     }));
 }
 
-async function doneTaskIds(db: Kysely<DB>, actions: PlanActionRow[]): Promise<Set<string>> {
-  return doneTasksAmong(
+/** The tasks of open actions that were finished elsewhere (the task list), done or cancelled, by task id. */
+type FinishedTasks = Map<string, Awaited<ReturnType<typeof finishedTasksAmong>>[number]>;
+async function finishedActionTasks(db: Kysely<DB>, actions: PlanActionRow[]): Promise<FinishedTasks> {
+  const rows = await finishedTasksAmong(
     db,
     actions.filter((a) => a.status === 'open' && a.task_id).map((a) => a.task_id!),
   );
+  return new Map(rows.map((r) => [r.id, r]));
 }
 
 /** Open actions whose task was finished as done elsewhere are marked done, by whoever finished the task. */
 async function syncDoneTasks(tx: Kysely<DB>, actions: PlanActionRow[]): Promise<void> {
-  const done = await doneTaskIds(tx, actions);
-  for (const a of actions.filter((x) => x.status === 'open' && x.task_id && done.has(x.task_id))) {
-    const task = await taskState(tx, a.task_id!);
-    await updateAction(tx, a.id, { status: 'done', finished_at: task?.finished_at ?? null, finished_by: task?.finished_by ?? null });
+  const finished = await finishedActionTasks(tx, actions);
+  for (const a of actions) {
+    const task = a.status === 'open' && a.task_id ? finished.get(a.task_id) : undefined;
+    if (task?.status === 'done') await updateAction(tx, a.id, { status: 'done', finished_at: task.finished_at, finished_by: task.finished_by });
   }
 }
 

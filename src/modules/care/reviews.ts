@@ -15,7 +15,7 @@ import type { Platform } from '../../platform/context.ts';
 import type { DB } from '../../platform/db/tables.ts';
 import { datePartValues, freeText, optional } from '../../platform/http/fields.ts';
 import { ConflictError, InputError, NotFoundError } from '../../platform/http/problems.ts';
-import { endOfNextWorkingDay, type OpeningHours, openingHoursFromJson } from '../../platform/time/calendar.ts';
+import { endOfNextWorkingDay, OFFICE_HOURS, openingHoursFromJson } from '../../platform/time/calendar.ts';
 import { ZONE } from '../../platform/views/format.ts';
 import {
   announceAndMakeSureSomeoneKnows,
@@ -256,11 +256,6 @@ export async function recordReview(platform: Platform, actor: Actor, coordinatio
 export const ME_WRITE = 'me:record:write';
 /** The task a coordinating team gets when the person enters a review themself: someone looks at it with them. */
 export const OWN_REVIEW_TASK_KIND = 'review-follow-up';
-/** When a team has no opening hours on record: weekdays 09:00 to 17:00, closed on bank holidays. */
-const OFFICE_HOURS: OpeningHours = {
-  weekly: Object.fromEntries((['mon', 'tue', 'wed', 'thu', 'fri'] as const).map((d) => [d, [{ opens: '09:00', closes: '17:00' }]])),
-  bankHolidays: 'closed',
-};
 const PURPOSE_OWN_WRITE = 'the person writing in their own record';
 
 /** The person's own reviews across all their coordinations, with the trend; audited. */

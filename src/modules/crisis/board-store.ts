@@ -157,14 +157,14 @@ export async function dutyShiftsBetween(db: Kysely<DB>, teamIds: readonly string
 }
 
 /**
- * Who is on a shift of this team at this instant (started, not ended, not removed), with an email for
+ * The emails of who is on a shift of this team at this instant (started, not ended, not removed), for
  * warnings and escalations; accounts that are disabled are left out.
  */
-export async function onDutyAt(db: Kysely<DB>, teamId: string, atIso: string) {
-  return db
+export async function onDutyEmailsAt(db: Kysely<DB>, teamId: string, atIso: string): Promise<string[]> {
+  const rows = await db
     .selectFrom('crisis_duty')
     .innerJoin('users', 'users.id', 'crisis_duty.user_id')
-    .select(['crisis_duty.user_id', 'crisis_duty.duty_role', 'users.email'])
+    .select('users.email')
     .where('crisis_duty.team_id', '=', teamId)
     .where('crisis_duty.removed_at', 'is', null)
     .where('crisis_duty.starts_at', '<=', atIso)
@@ -172,6 +172,7 @@ export async function onDutyAt(db: Kysely<DB>, teamId: string, atIso: string) {
     .where('users.disabled_at', 'is', null)
     .orderBy('crisis_duty.starts_at')
     .execute();
+  return rows.map((r) => r.email);
 }
 
 /** Shifts of a team ending after `fromIso` (at most 500), for the rota page. */

@@ -250,6 +250,7 @@ export default async function boardRoutes(app: FastifyInstance, opts: { platform
     const asked = Number.parseInt(request.query.page ?? '1', 10);
     const board = await boardRows(platform, request.actor, platform.db.read, Number.isFinite(asked) ? Math.min(asked, 100_000) : 1);
     const refreshing = request.query.refresh === String(REFRESH_SECONDS);
+    const canManageDuty = can(request.actor, DUTY_MANAGE);
     /** The board's address with this page and the refresh choice. */
     const href = (page: number, refresh: boolean) => {
       const q = new URLSearchParams();
@@ -271,14 +272,14 @@ export default async function boardRoutes(app: FastifyInstance, opts: { platform
           : null,
       now: board.now.toISOString(),
       refreshSeconds: refreshing ? REFRESH_SECONDS : null,
-      canManageDuty: can(request.actor, DUTY_MANAGE),
+      canManageDuty,
       refreshHref: href(board.page, refreshing),
       autoRefreshHref: href(board.page, true),
       live,
       stopRefreshHref: href(board.page, false),
       // Links to the pages this user may open (the pages check again).
       links: [
-        can(request.actor, DUTY_MANAGE) ? { href: paths.duty, text: 'Duty rota' } : null,
+        canManageDuty ? { href: paths.duty, text: 'Duty rota' } : null,
         can(request.actor, 'crisis:targets:manage') ? { href: paths.targets, text: 'Response targets' } : null,
         can(request.actor, 'crisis:measures:read') ? { href: paths.measures, text: 'Crisis measures' } : null,
         { href: paths.places, text: 'Places: alternatives to admission' },

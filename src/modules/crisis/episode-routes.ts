@@ -14,7 +14,7 @@ import { dateOfBirthParts, freeText, nhsNumber, optional, personName, postcode, 
 import { ConflictError, type FormErrors, formErrors, InputError, NotFoundError, parseInput } from '../../platform/http/problems.ts';
 import { addedRef, type EntryAdded, type EntryNotice, type Involvement, peoplePaths, registerPersonSource, type TimelineEntry } from '../people/index.ts';
 import { addShift, DUTY_MANAGE, DUTY_ROLE_TEXT, DUTY_ROLES, dutyRota, FROM_TEXT, PRIORITY_TAG, removeShift, timeLeft } from './board.ts';
-import { addAction, crisisTeams, episodesOfPeople, openEpisodesInvolving, openEpisodesOfPeople, teamResponders } from './episode-store.ts';
+import { addAction, crisisTeams, crisisTeamsAmong, episodesOfPeople, openEpisodesInvolving, openEpisodesOfPeople, teamResponders } from './episode-store.ts';
 import { followUpsOfPeople, openFollowUpsOfPeople } from './follow-up-store.ts';
 import {
   ACT,
@@ -306,7 +306,7 @@ export default async function episodeRoutes(app: FastifyInstance, opts: { platfo
     const actor = request.actor;
     if (actor.kind !== 'user') throw new NotFoundError();
     const managed = new Set(actor.memberships.filter((m) => m.teamId && GRANTS[m.role]?.includes(DUTY_MANAGE)).map((m) => m.teamId));
-    const teams = (await crisisTeams(platform.db.read)).filter((t) => managed.has(t.id));
+    const teams = await crisisTeamsAmong(platform.db.read, [...managed].filter((id): id is string => id !== null));
     const now = platform.clock.now();
     const rota = await Promise.all(
       teams.map(async (t) => ({
@@ -368,7 +368,7 @@ export default async function episodeRoutes(app: FastifyInstance, opts: { platfo
     const actor = request.actor;
     if (actor.kind !== 'user') throw new NotFoundError();
     const led = new Set(actor.memberships.filter((m) => m.teamId && GRANTS[m.role]?.includes(TARGETS_MANAGE)).map((m) => m.teamId));
-    if (!(await crisisTeams(platform.db.read)).some((t) => led.has(t.id))) throw new NotFoundError();
+    if ((await crisisTeamsAmong(platform.db.read, [...led].filter((id): id is string => id !== null))).length === 0) throw new NotFoundError();
   }
   async function renderTargets(request: FastifyRequest, reply: FastifyReply, extra: { errors?: FormErrors; values?: Record<string, unknown>; status?: number; saved?: boolean } = {}) {
     await assertCrisisLead(request);

@@ -27,6 +27,7 @@ import {
   addAction,
   addResponder,
   crisisTeams,
+  crisisTeamsAmong,
   type EpisodeRow,
   episodeActions,
   episodeById,
@@ -39,7 +40,7 @@ import {
   teamResponders,
   updateEpisode,
 } from './episode-store.ts';
-import { onDutyAt } from './board-store.ts';
+import { onDutyEmailsAt } from './board-store.ts';
 import { feedbackByTokenHash, insertFeedbackRequest, saveFeedbackAnswer } from './feedback-store.ts';
 import { scheduleFollowUp } from './follow-up.ts';
 import { followUpOfSource } from './follow-up-store.ts';
@@ -239,7 +240,7 @@ export async function episodeFor(db: Kysely<DB>, actor: Actor, episodeId: string
 export async function actorCrisisTeams(db: Kysely<DB>, actor: Actor, permission: string = ACT) {
   if (actor.kind !== 'user') return [];
   const ids = new Set(grantingMemberships(actor, permission).flatMap((m) => (m.teamId ? [m.teamId] : [])));
-  return (await crisisTeams(db)).filter((t) => ids.has(t.id));
+  return crisisTeamsAmong(db, [...ids]);
 }
 
 async function audit(tx: Kysely<DB>, now: Date, a: Pick<EpisodeAccess, 'user' | 'role' | 'teamId'>, action: string, e: Pick<EpisodeRow, 'id' | 'person_id'>, address?: string | null) {
@@ -557,8 +558,8 @@ function stillWaiting(e: EpisodeRow | undefined, targetAtIso: string | undefined
  */
 async function leadsAndOnDuty(tx: Tx, teamId: string, now: Date): Promise<string[]> {
   const leads = await teamLeadEmails(tx, teamId);
-  const onDuty = await onDutyAt(tx, teamId, now.toISOString());
-  return [...new Set([...leads, ...onDuty.map((d) => d.email)])];
+  const onDuty = await onDutyEmailsAt(tx, teamId, now.toISOString());
+  return [...new Set([...leads, ...onDuty])];
 }
 
 /** 75% of the time to target gone, no response: the responders are told (or, when none is assigned, the team's leads and whoever is on duty now). */

@@ -21,7 +21,7 @@ import type { Platform } from '../../platform/context.ts';
 import type { CrisisOutcome, CrisisPriority, DB } from '../../platform/db/tables.ts';
 import { NotFoundError } from '../../platform/http/problems.ts';
 import { formatDuration } from '../../platform/views/format.ts';
-import { crisisTeams } from './episode-store.ts';
+import { crisisTeamsAmong } from './episode-store.ts';
 import { ADMITTED, OUTCOME_TEXT, OUTCOMES } from './episodes.ts';
 import { episodeOutcomesClosedIn, episodesFirstContactIn, feedbackAnswersAskedIn, followUpsDueIn, placeAdmissionsIn } from './measures-store.ts';
 import { paths } from './paths.ts';
@@ -159,7 +159,7 @@ export async function measuresScope(db: Kysely<DB>, actor: Actor): Promise<{ tea
   if (granting.length === 0) throw new NotFoundError();
   if (granting.some((m) => m.role === 'commissioner')) return { teamIds: null, suppress: true, teamNames: [] };
   const mine = new Set(granting.map((m) => m.teamId));
-  const teams = (await crisisTeams(db)).filter((t) => mine.has(t.id));
+  const teams = await crisisTeamsAmong(db, [...mine].filter((id): id is string => id !== null));
   return { teamIds: teams.map((t) => t.id), suppress: false, teamNames: teams.map((t) => t.name) };
 }
 

@@ -239,10 +239,9 @@ async function recordFromForm(platform: Platform, actor: Actor, form: ServiceFor
     }),
     attributes: needIds.map((id) => ({ id: base?.attributes.find((a) => a.taxonomyTermId === id)?.id ?? newId(), taxonomyTermId: id, linkType: 'need' })),
     schedules: schedulesFromForm(form, base?.schedules ?? []),
-    // A figure the availability board keeps live stays as it is (the store would keep it anyway).
-    capacity: base?.capacity.some((c) => c.live)
-      ? base.capacity
-      : form.capacityAvailable != null
+    // A unit whose figure the availability board keeps live is left as it is by the store (`live`).
+    capacity:
+      form.capacityAvailable != null
         ? [
             {
               id: base?.capacity[0]?.id ?? newId(),

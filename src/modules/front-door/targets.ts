@@ -1,21 +1,12 @@
 // Contact targets (issue 4): crisis within an hour, urgent within four hours, routine by the end of
 // the next working day of the front door's opening hours. Warnings at 75% of the time to target.
 import type { Config } from '../../config.ts';
-import { endOfNextWorkingDay, type OpeningHours } from '../../platform/time/calendar.ts';
+import { endOfNextWorkingDay, OFFICE_HOURS, type OpeningHours } from '../../platform/time/calendar.ts';
 
 export type Urgency = 'crisis' | 'urgent' | 'routine';
 
 /** Hours used when no front door team is configured: weekdays 09:00–17:00, closed on bank holidays. */
-export const DEFAULT_FRONT_DOOR_HOURS: OpeningHours = {
-  weekly: {
-    mon: [{ opens: '09:00', closes: '17:00' }],
-    tue: [{ opens: '09:00', closes: '17:00' }],
-    wed: [{ opens: '09:00', closes: '17:00' }],
-    thu: [{ opens: '09:00', closes: '17:00' }],
-    fri: [{ opens: '09:00', closes: '17:00' }],
-  },
-  bankHolidays: 'closed',
-};
+export const DEFAULT_FRONT_DOOR_HOURS: OpeningHours = OFFICE_HOURS;
 
 // The routine target depends only on the hours and the day, so one calculation serves every request
 // in the same minute (time-zone arithmetic is the costliest step of a submission).

@@ -144,4 +144,3 @@ export async function announceEntry(platform: Platform, tx: Kysely<DB>, entry: E
   }
   return { roundTheClock };
 }
-

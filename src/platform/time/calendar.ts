@@ -34,6 +34,12 @@ export interface OpeningHours {
   bankHolidays: 'closed' | 'open' | readonly Session[];
 }
 
+/** Office hours: Monday to Friday, 09:00 to 17:00, closed on bank holidays (England and Wales). */
+export const OFFICE_HOURS: OpeningHours = {
+  weekly: Object.fromEntries((['mon', 'tue', 'wed', 'thu', 'fri'] as const).map((d) => [d, [{ opens: '09:00', closes: '17:00' }]])),
+  bankHolidays: 'closed',
+};
+
 // ---- schema (forms, seeds, API bodies) ------------------------------------------------------------
 
 const OPENS = /^([01]\d|2[0-3]):[0-5]\d$/;
