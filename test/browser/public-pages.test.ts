@@ -58,6 +58,8 @@ describe('public pages in a browser', { skip: chromiumSkip() }, () => {
     assert.ok(await page.locator('.nhsuk-skip-link').isVisible(), 'the skip link is visible once focused');
 
     await page.keyboard.press('Enter');
+    // A fragment navigation lands a moment after the key press: wait for it (times out, and fails, if it never does).
+    await page.waitForURL(/#maincontent$/, { timeout: 5000 });
     assert.match(page.url(), /#maincontent$/);
     const target = await focused(page);
     assert.equal(target.id, 'maincontent', 'focus moved to the main content');
@@ -76,6 +78,8 @@ describe('public pages in a browser', { skip: chromiumSkip() }, () => {
     const first = await focused(page);
     assert.equal(first.href, '#maincontent');
     await page.keyboard.press('Enter');
+    // A fragment navigation lands a moment after the key press: wait for it (times out, and fails, if it never does).
+    await page.waitForURL(/#maincontent$/, { timeout: 5000 });
     assert.match(page.url(), /#maincontent$/);
     await page.keyboard.press('Tab');
     // Evaluated by the test harness, not the page: the page's own scripts are off.
