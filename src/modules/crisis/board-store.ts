@@ -146,7 +146,7 @@ export async function dutyShiftsBetween(db: Kysely<DB>, teamIds: readonly string
   return db
     .selectFrom('crisis_duty')
     .innerJoin('users', 'users.id', 'crisis_duty.user_id')
-    .select(['crisis_duty.id', 'crisis_duty.team_id', 'crisis_duty.duty_role', 'crisis_duty.starts_at', 'crisis_duty.ends_at', 'users.display_name'])
+    .select(['crisis_duty.id', 'crisis_duty.team_id', 'crisis_duty.duty_role', 'crisis_duty.starts_at', 'crisis_duty.ends_at', 'crisis_duty.phone', 'users.display_name'])
     .where('crisis_duty.team_id', 'in', teamIds)
     .where('crisis_duty.removed_at', 'is', null)
     .where('crisis_duty.ends_at', '>', nowIso)
@@ -157,14 +157,15 @@ export async function dutyShiftsBetween(db: Kysely<DB>, teamIds: readonly string
 }
 
 /**
- * The emails of who is on a shift of this team at this instant (started, not ended, not removed), for
- * warnings and escalations; accounts that are disabled are left out.
+ * Who is on a shift of this team at this instant (started, not ended, not removed), for warnings and
+ * escalations: their email, and the duty mobile of the shift when one was given. Accounts that are
+ * disabled are left out.
  */
-export async function onDutyEmailsAt(db: Kysely<DB>, teamId: string, atIso: string): Promise<string[]> {
-  const rows = await db
+export async function onDutyAt(db: Kysely<DB>, teamId: string, atIso: string): Promise<{ email: string; phone: string | null }[]> {
+  return db
     .selectFrom('crisis_duty')
     .innerJoin('users', 'users.id', 'crisis_duty.user_id')
-    .select('users.email')
+    .select(['users.email', 'crisis_duty.phone'])
     .where('crisis_duty.team_id', '=', teamId)
     .where('crisis_duty.removed_at', 'is', null)
     .where('crisis_duty.starts_at', '<=', atIso)
@@ -172,7 +173,6 @@ export async function onDutyEmailsAt(db: Kysely<DB>, teamId: string, atIso: stri
     .where('users.disabled_at', 'is', null)
     .orderBy('crisis_duty.starts_at')
     .execute();
-  return rows.map((r) => r.email);
 }
 
 /** Shifts of a team ending after `fromIso` (at most 500), for the rota page. */
@@ -180,7 +180,7 @@ export async function dutyShiftsFrom(db: Kysely<DB>, teamId: string, fromIso: st
   return db
     .selectFrom('crisis_duty')
     .innerJoin('users', 'users.id', 'crisis_duty.user_id')
-    .select(['crisis_duty.id', 'crisis_duty.duty_role', 'crisis_duty.starts_at', 'crisis_duty.ends_at', 'users.display_name'])
+    .select(['crisis_duty.id', 'crisis_duty.duty_role', 'crisis_duty.starts_at', 'crisis_duty.ends_at', 'crisis_duty.phone', 'users.display_name'])
     .where('crisis_duty.team_id', '=', teamId)
     .where('crisis_duty.removed_at', 'is', null)
     .where('crisis_duty.ends_at', '>', fromIso)
@@ -189,11 +189,11 @@ export async function dutyShiftsFrom(db: Kysely<DB>, teamId: string, fromIso: st
     .execute();
 }
 
-export async function insertShift(tx: Kysely<DB>, row: { teamId: string; userId: string; role: CrisisDutyTable['duty_role']; startsAt: Date; endsAt: Date; by: string; at: Date }): Promise<string> {
+export async function insertShift(tx: Kysely<DB>, row: { teamId: string; userId: string; role: CrisisDutyTable['duty_role']; startsAt: Date; endsAt: Date; phone: string | null; by: string; at: Date }): Promise<string> {
   const id = newId();
   await tx
     .insertInto('crisis_duty')
-    .values({ id, team_id: row.teamId, user_id: row.userId, duty_role: row.role, starts_at: row.startsAt.toISOString(), ends_at: row.endsAt.toISOString(), created_by: row.by, created_at: row.at.toISOString(), removed_by: null, removed_at: null })
+    .values({ id, team_id: row.teamId, user_id: row.userId, duty_role: row.role, starts_at: row.startsAt.toISOString(), ends_at: row.endsAt.toISOString(), phone: row.phone, created_by: row.by, created_at: row.at.toISOString(), removed_by: null, removed_at: null })
     .execute();
   return id;
 }

@@ -122,8 +122,15 @@ for (const dialect of testDialects()) {
       const outsider = await lead.post(paths.duty, { teamId: a.crisisTeamId, userId: a.outsider.userId, role: 'responder', starts: '2026-12-01T20:00', ends: '2026-12-02T08:00' });
       assert.equal(outsider.statusCode, 400);
       assert.match(outsider.body, /Choose someone in the team/);
-      const ok = await lead.post(paths.duty, { teamId: a.crisisTeamId, userId: a.crisisColleague.userId, role: 'duty-senior', starts: '2026-12-01T19:00', ends: '2026-12-02T07:00' });
+      // A duty mobile must be one a text can reach; what was typed is kept.
+      const landline = await lead.post(paths.duty, { teamId: a.crisisTeamId, userId: a.crisisColleague.userId, role: 'duty-senior', starts: '2026-12-01T19:00', ends: '2026-12-02T07:00', phone: '020 7946 0000' });
+      assert.equal(landline.statusCode, 400);
+      assert.match(landline.body, /nhsuk-error-summary[\s\S]*href="#phone">\s*Enter a UK mobile number, like 07700 900 982/);
+      assert.match(landline.body, /name="phone" type="tel" value="020 7946 0000"/);
+      assert.match(landline.body, /name="starts" type="datetime-local" value="2026-12-01T19:00"/);
+      const ok = await lead.post(paths.duty, { teamId: a.crisisTeamId, userId: a.crisisColleague.userId, role: 'duty-senior', starts: '2026-12-01T19:00', ends: '2026-12-02T07:00', phone: '+44 7700 900982' });
       assert.equal(ok.statusCode, 303);
+      assert.match((await lead.get(paths.duty)).body, /<td class="nhsuk-table__cell">07700 900 982<\/td>/, 'the rota shows the duty mobile');
       await lead.post(paths.duty, { teamId: a.crisisTeamId, userId: a.crisisPractitioner.userId, role: 'responder', starts: '2026-12-03T19:00', ends: '2026-12-04T07:00' });
       const board = await boardRows(t.platform, a.crisisPractitioner.actor);
       assert.deepEqual(
@@ -133,7 +140,7 @@ for (const dialect of testDialects()) {
       );
       const b = new Browser(t.app);
       await signIn(b, a.crisisPractitioner, t.clock);
-      assert.match((await b.get(paths.board)).body, new RegExp(`${a.crisisColleague.actor.displayName}, duty senior: 19:00 to 07:00 \\(on now\\)`));
+      assert.match((await b.get(paths.board)).body, new RegExp(`${a.crisisColleague.actor.displayName}, duty senior: 19:00 to 07:00 \\(on now\\), duty mobile <a href="tel:07700900982">07700 900 982</a>`));
       assert.doesNotMatch((await b.get(paths.board)).body, /Nobody on duty now/, 'someone is on now');
       // A practitioner cannot change the rota, and the board offers them no link to it; the lead's does.
       assert.doesNotMatch((await b.get(paths.board)).body, />Duty rota</);

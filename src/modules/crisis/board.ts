@@ -213,6 +213,7 @@ export async function dutyTonight(db: Kysely<DB>, teamIds: readonly string[], no
     starts: r.starts_at,
     ends: r.ends_at,
     onNow: r.starts_at <= now.toISOString(),
+    phone: r.phone,
     teamId: r.team_id,
   }));
 }
@@ -222,10 +223,10 @@ export async function dutyRota(db: Kysely<DB>, teamId: string, from: Date) {
   return dutyShiftsFrom(db, teamId, from.toISOString());
 }
 
-export async function addShift(tx: Kysely<DB>, input: { teamId: string; userId: string; role: CrisisDutyTable['duty_role']; startsAt: Date; endsAt: Date; by: string; at: Date }): Promise<string> {
+export async function addShift(tx: Kysely<DB>, input: { teamId: string; userId: string; role: CrisisDutyTable['duty_role']; startsAt: Date; endsAt: Date; phone?: string | null; by: string; at: Date }): Promise<string> {
   if (input.endsAt.getTime() <= input.startsAt.getTime()) throw new InputError([{ field: 'ends', message: 'The shift must end after it starts' }]);
   if (input.endsAt.getTime() - input.startsAt.getTime() > 24 * 3_600_000) throw new InputError([{ field: 'ends', message: 'A shift must be 24 hours or shorter' }]);
-  const id = await insertShift(tx, input);
+  const id = await insertShift(tx, { ...input, phone: input.phone ?? null });
   await publishBoardChange(tx, { teamId: input.teamId, change: 'duty' }, input.at);
   return id;
 }

@@ -10,7 +10,7 @@ import { recordAudit } from '../../platform/access/audit.ts';
 import { authorize, GRANTS } from '../../platform/access/policy.ts';
 import type { Platform } from '../../platform/context.ts';
 import type { CrisisPriority, DB } from '../../platform/db/tables.ts';
-import { dateOfBirthParts, freeText, nhsNumber, optional, personName, postcode, ukPhone } from '../../platform/http/fields.ts';
+import { dateOfBirthParts, freeText, nhsNumber, optional, personName, postcode, ukMobile, ukPhone } from '../../platform/http/fields.ts';
 import { ConflictError, type FormErrors, formErrors, InputError, NotFoundError, parseInput } from '../../platform/http/problems.ts';
 import { addedRef, type EntryAdded, type EntryNotice, type Involvement, peoplePaths, registerPersonSource, type TimelineEntry } from '../people/index.ts';
 import { addShift, DUTY_MANAGE, DUTY_ROLE_TEXT, DUTY_ROLES, dutyRota, FROM_TEXT, PRIORITY_TAG, removeShift, timeLeft } from './board.ts';
@@ -111,6 +111,7 @@ const dutySchema = z.object({
   role: z.enum(DUTY_ROLES as [string, ...string[]], { error: 'Choose their role on the shift' }),
   starts: z.string({ error: 'Enter when the shift starts' }).trim().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'Enter when the shift starts, like 2026-12-01T20:00'),
   ends: z.string({ error: 'Enter when the shift ends' }).trim().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'Enter when the shift ends, like 2026-12-02T08:00'),
+  phone: optional(ukMobile),
 });
 const feedbackSchema = z.object({
   answer: z.enum(['yes', 'partly', 'no'], { error: 'Choose yes, partly or no' }),
@@ -341,7 +342,7 @@ export default async function episodeRoutes(app: FastifyInstance, opts: { platfo
         }
         if (!(await teamResponders(tx, d.teamId)).some((m) => m.id === d.userId)) throw new InputError([{ field: 'userId', message: 'Choose someone in the team' }]);
         const now = platform.clock.now();
-        const id = await addShift(tx, { teamId: d.teamId, userId: d.userId, role: d.role as never, startsAt: londonDateTime(d.starts), endsAt: londonDateTime(d.ends), by: actor.userId, at: now });
+        const id = await addShift(tx, { teamId: d.teamId, userId: d.userId, role: d.role as never, startsAt: londonDateTime(d.starts), endsAt: londonDateTime(d.ends), phone: d.phone ?? null, by: actor.userId, at: now });
         await recordAudit(tx, { at: now, actorUserId: actor.userId, actorRole: 'team-lead', actorTeamId: d.teamId, action: 'crisis.duty.add', entityType: 'crisis-duty', entityId: id, outcome: 'success', address: request.ip });
       });
     } catch (error) {

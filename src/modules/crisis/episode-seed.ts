@@ -85,7 +85,7 @@ export async function seedEpisodesDemo(platform: Platform, demo: DemoAlliance): 
   await platform.db.write((tx) =>
     tx
       .insertInto('crisis_duty')
-      .values({ id: newId(), team_id: teamId, user_id: by, duty_role: 'duty-senior', starts_at: tonight.toISOString(), ends_at: new Date(tonight.getTime() + 12 * 60 * MIN).toISOString(), created_by: by, created_at: now.toISOString(), removed_by: null, removed_at: null })
+      .values({ id: newId(), team_id: teamId, user_id: by, duty_role: 'duty-senior', starts_at: tonight.toISOString(), ends_at: new Date(tonight.getTime() + 12 * 60 * MIN).toISOString(), phone: '07700900999', created_by: by, created_at: now.toISOString(), removed_by: null, removed_at: null })
       .execute(),
   );
   return '4 open crisis episodes, 1 closed with its follow-up due, and tonight’s duty rota';

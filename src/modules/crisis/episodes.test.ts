@@ -388,13 +388,13 @@ for (const dialect of testDialects()) {
       assert.equal((await (await as(a.outsider)).get(paths.episode(opened.id))).statusCode, 404);
     });
 
-    it('at night, tells whoever is on the duty rota now, beside the leads, of an episode nobody is answering (H14)', async () => {
+    it('at night, tells whoever is on the duty rota now, beside the leads, of an episode nobody is answering, and texts the duty mobile (H14)', async () => {
       t.clock.set('2026-12-19T01:00:00.000Z');
-      const shift = (m: Member, role: 'duty-senior' | 'responder', startsAt: string, endsAt: string) =>
-        t.db.write((tx) => addShift(tx, { teamId: a.crisisTeamId, userId: m.userId, role, startsAt: new Date(startsAt), endsAt: new Date(endsAt), by: a.crisisLead.userId, at: t.clock.now() }));
-      await shift(a.crisisColleague, 'duty-senior', '2026-12-18T19:00:00.000Z', '2026-12-19T07:00:00.000Z');
-      // Tomorrow night's responder is not on now, and hears nothing.
-      await shift(a.crisisPractitioner, 'responder', '2026-12-19T19:00:00.000Z', '2026-12-20T07:00:00.000Z');
+      const shift = (m: Member, role: 'duty-senior' | 'responder', startsAt: string, endsAt: string, phone: string | null) =>
+        t.db.write((tx) => addShift(tx, { teamId: a.crisisTeamId, userId: m.userId, role, startsAt: new Date(startsAt), endsAt: new Date(endsAt), phone, by: a.crisisLead.userId, at: t.clock.now() }));
+      await shift(a.crisisColleague, 'duty-senior', '2026-12-18T19:00:00.000Z', '2026-12-19T07:00:00.000Z', '07700900111');
+      // Tomorrow night's responder is not on now, and hears nothing, nor does tomorrow night's duty phone.
+      await shift(a.crisisPractitioner, 'responder', '2026-12-19T19:00:00.000Z', '2026-12-20T07:00:00.000Z', '07700900222');
       const e = await openEpisode(t.platform, a.crisisLead.actor, { source: 'phone', priority: 'emergency', summary: 'Caller in a phone box, line dropped.' });
       const about = async (m: Member, kind: string) => (await messagesTo(t, m.email, kind)).filter((x) => String(x.personalisation).includes(e.reference)).length;
       t.clock.advance(45 * 60_000);
@@ -403,6 +403,14 @@ for (const dialect of testDialects()) {
       t.clock.advance(15 * 60_000);
       await runDueTimers(t.platform);
       assert.deepEqual([await about(a.crisisColleague, 'crisis.target-breach'), await about(a.crisisLead, 'crisis.target-breach'), await about(a.crisisPractitioner, 'crisis.target-breach')], [1, 1, 0]);
+      // The duty mobile on now had a text at each, naming the episode and nothing of what was said.
+      const texts = async (phone: string) => [...(await messagesTo(t, phone, 'crisis.target-warning')), ...(await messagesTo(t, phone, 'crisis.target-breach'))].map((m) => JSON.parse(String(m.personalisation)).body as string).filter((body) => body.includes(e.reference));
+      const sent = await texts('07700900111');
+      assert.equal(sent.length, 2);
+      assert.match(sent[0]!, new RegExp(`episode ${e.reference} \\(emergency\\) has no responder and no response yet\\. Target 02:00\\.`));
+      assert.match(sent[1]!, new RegExp(`episode ${e.reference} \\(emergency\\) passed its response target, 02:00, with no response`));
+      for (const body of sent) assert.doesNotMatch(body, /phone box|line dropped/, 'nothing of what was said');
+      assert.deepEqual(await texts('07700900222'), []);
     });
   });
 }

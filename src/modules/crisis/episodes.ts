@@ -40,7 +40,7 @@ import {
   teamResponders,
   updateEpisode,
 } from './episode-store.ts';
-import { onDutyEmailsAt } from './board-store.ts';
+import { onDutyAt } from './board-store.ts';
 import { feedbackByTokenHash, insertFeedbackRequest, saveFeedbackAnswer } from './feedback-store.ts';
 import { scheduleFollowUp } from './follow-up.ts';
 import { followUpOfSource } from './follow-up-store.ts';
@@ -554,12 +554,21 @@ function stillWaiting(e: EpisodeRow | undefined, targetAtIso: string | undefined
 
 /**
  * Who hears of an episode nobody is answering: the team's leads and whoever is on the team's duty rota
- * at this moment. At night the leads may be off and asleep; the duty senior on shift can act now.
+ * at this moment, by email, and the duty mobile of each shift on now, by text. At night the leads may
+ * be off and asleep; the duty senior on shift can act now, and carries the phone.
  */
-async function leadsAndOnDuty(tx: Tx, teamId: string, now: Date): Promise<string[]> {
+async function leadsAndOnDuty(tx: Tx, teamId: string, now: Date): Promise<{ emails: string[]; phones: string[] }> {
   const leads = await teamLeadEmails(tx, teamId);
-  const onDuty = await onDutyEmailsAt(tx, teamId, now.toISOString());
-  return [...new Set([...leads, ...onDuty])];
+  const onDuty = await onDutyAt(tx, teamId, now.toISOString());
+  return {
+    emails: [...new Set([...leads, ...onDuty.map((d) => d.email)])],
+    phones: [...new Set(onDuty.flatMap((d) => (d.phone ? [d.phone] : [])))],
+  };
+}
+
+/** A text to a duty mobile: the episode's reference and what to do, nothing about the person. */
+async function textDutyPhones(platform: Platform, tx: Tx, phones: readonly string[], kind: string, body: string): Promise<void> {
+  for (const phone of phones) await enqueueMessage(tx, platform.clock, { channel: 'sms', to: phone, kind, personalisation: { body } });
 }
 
 /** 75% of the time to target gone, no response: the responders are told (or, when none is assigned, the team's leads and whoever is on duty now). */
@@ -571,8 +580,8 @@ export async function onWarning(platform: Platform, tx: Tx, payload: unknown): P
   await updateEpisode(tx, e, now, { warned_at: now.toISOString() });
   await addAction(tx, e, now, null, 'target-warning', null, { targetAt: e.target_at });
   const responders = (await activeResponders(tx, [e.id])).filter((r) => !r.disabled_at).map((r) => r.email);
-  const to = responders.length ? responders : await leadsAndOnDuty(tx, e.team_id, now);
-  for (const email of new Set(to)) {
+  const team = responders.length ? { emails: responders, phones: [] } : await leadsAndOnDuty(tx, e.team_id, now);
+  for (const email of new Set(team.emails)) {
     await enqueueMessage(tx, platform.clock, {
       channel: 'email',
       to: email,
@@ -583,6 +592,13 @@ export async function onWarning(platform: Platform, tx: Tx, payload: unknown): P
       },
     });
   }
+  await textDutyPhones(
+    platform,
+    tx,
+    team.phones,
+    'crisis.target-warning',
+    `Mutual crisis board: episode ${e.reference} (${PRIORITY_TEXT[e.priority].toLowerCase()}) has no responder and no response yet. Target ${formatTime(e.target_at)}. Open the board to act on it.`,
+  );
 }
 
 /** The target passed with no response: the episode is escalated to the team's leads and whoever is on duty now. */
@@ -593,7 +609,8 @@ export async function onBreach(platform: Platform, tx: Tx, payload: unknown): Pr
   const now = platform.clock.now();
   await updateEpisode(tx, e, now, { escalated_at: now.toISOString() });
   await addAction(tx, e, now, null, 'target-breached', null, { targetAt: e.target_at });
-  for (const email of await leadsAndOnDuty(tx, e.team_id, now)) {
+  const team = await leadsAndOnDuty(tx, e.team_id, now);
+  for (const email of team.emails) {
     await enqueueMessage(tx, platform.clock, {
       channel: 'email',
       to: email,
@@ -604,6 +621,13 @@ export async function onBreach(platform: Platform, tx: Tx, payload: unknown): Pr
       },
     });
   }
+  await textDutyPhones(
+    platform,
+    tx,
+    team.phones,
+    'crisis.target-breach',
+    `Mutual crisis board: episode ${e.reference} (${PRIORITY_TEXT[e.priority].toLowerCase()}) passed its response target, ${formatTime(e.target_at)}, with no response. Please make sure someone responds now.`,
+  );
   await recordAudit(tx, {
     at: now,
     actorUserId: null,

@@ -582,6 +582,8 @@ export interface CrisisDutyTable {
   duty_role: 'duty-senior' | 'responder' | 'call-handler' | 'doctor' | 'peer-worker';
   starts_at: string;
   ends_at: string;
+  /** The UK mobile (07…, no spaces) the person on duty carries for the shift: texted when an episode goes unanswered. */
+  phone: Generated<string | null>;
   created_by: string | null;
   created_at: Generated<string>;
   removed_by: string | null;

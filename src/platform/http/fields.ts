@@ -5,6 +5,7 @@
 import { DateTime } from 'luxon';
 import { isValid as isValidPostcode, toNormalised } from 'postcode';
 import { z } from 'zod';
+import { normaliseMobile } from '../auth/one-time-code.ts';
 import { isValidNhsNumber, normaliseNhsNumber } from '../identifiers/nhs-number.ts';
 
 // Newlines and tabs are allowed in free text; other control characters are not.
@@ -90,6 +91,13 @@ export const ukPhone = z
   .transform((v) => v.replace(/[\s()-]/g, ''))
   .refine((v) => /^(\+44|0)\d{9,10}$/.test(v), 'Enter a UK phone number, like 07700 900 982 or 020 7946 0000')
   .transform((v) => (v.startsWith('+44') ? `0${v.slice(3)}` : v));
+
+/** A UK mobile number, for text messages: normalised to 07… with no spaces. */
+export const ukMobile = z
+  .string()
+  .trim()
+  .refine((v) => normaliseMobile(v) !== null, 'Enter a UK mobile number, like 07700 900 982')
+  .transform((v) => normaliseMobile(v) as string);
 
 export const email = z.string().trim().max(254).pipe(z.email('Enter an email address in the correct format, like name@example.com'));
 

@@ -95,6 +95,8 @@ export function configureEnvironment(env: nunjucks.Environment, config: Config):
   // How long ago, in words, against the page's own clock reading: {{ r.created_at | since(now) }}.
   env.addFilter('since', (iso: string, now: string) => formatDuration(new Date(now).getTime() - new Date(iso).getTime()));
   env.addFilter('fieldId', fieldId);
+  // A UK mobile kept as 07…: "07700 900 982", as NHS services write them. Anything else as it is.
+  env.addFilter('phone', (value: unknown) => (typeof value === 'string' && /^07\d{9}$/.test(value) ? `${value.slice(0, 5)} ${value.slice(5, 8)} ${value.slice(8)}` : value));
   // nhsuk-frontend's macros trim every piece they output. Nunjucks' own `trim` replaces /^\s*|\s*$/g,
   // which at each run of whitespace inside the text tries every shorter run before giving up: the
   // largest single cost of rendering the macros (checkboxes and pagination render in half the time
