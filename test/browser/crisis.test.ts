@@ -134,4 +134,39 @@ describe('the crisis journey, in a browser', { skip: chromiumSkip() }, () => {
     assert.deepEqual(task, { source_kind: 'crisis-follow-up', status: 'open', team_id: a.crisisTeamId });
     h.expectOnlyAppRequests();
   });
+
+  it('a team lead puts someone on tonight’s duty rota with a duty mobile, refused a landline first, and the board shows it; by keyboard, with no axe violation', BROWSER_TEST, async () => {
+    const { test } = h;
+    const sessionId = await test.db.write((tx) => startSession(tx, test.config, test.clock.now(), { userId: a.crisisLead.userId, stage: 'full' }));
+    const page = await h.newPage();
+    await page.context().addCookies([{ name: cookieName(test.config, 'session'), value: sessionId, url: h.origin }]);
+    await page.goto(h.url(paths.board));
+    await follow(page, 'Duty rota');
+    assert.equal(pathOf(page), paths.duty);
+    await expectNoAxeViolations(page);
+
+    // Who: typed into the focused list, as a keyboard user picks an option. The shift's times are tonight's by default.
+    await tabTo(page, page.getByLabel('Who', { exact: true }), 200);
+    await page.keyboard.type(a.crisisColleague.actor.displayName);
+    assert.equal(await page.getByLabel('Who', { exact: true }).inputValue(), a.crisisColleague.userId);
+    await typeInto(page, 'Duty mobile (optional)', '020 7946 0000');
+    await press(page, 'Add shift');
+    assert.match((await page.locator('.nhsuk-error-summary').textContent()) ?? '', /Enter a UK mobile number, like 07700 900 982/);
+    assert.equal(await page.getByLabel('Duty mobile (optional)', { exact: true }).inputValue(), '020 7946 0000', 'what was typed is kept');
+    await expectNoAxeViolations(page);
+
+    await tabTo(page, page.getByLabel('Duty mobile (optional)', { exact: true }), 200);
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('07700 900 982');
+    await press(page, 'Add shift');
+    assert.equal(pathOf(page), paths.duty);
+    assert.match(await mainText(page), new RegExp(`${a.crisisColleague.actor.displayName} Duty senior .* 07700 900 982`));
+    await expectNoAxeViolations(page);
+
+    await page.goto(h.url(paths.board));
+    assert.match(((await page.locator('#crisis-duty').textContent()) ?? '').replace(/\s+/g, ' '), new RegExp(`${a.crisisColleague.actor.displayName}, duty senior: 20:00 to 08:00( \\(on now\\))?, duty mobile 07700 900 982`));
+    assert.equal(await page.getByRole('link', { name: '07700 900 982' }).getAttribute('href'), 'tel:07700900982');
+    await expectNoAxeViolations(page);
+    h.expectOnlyAppRequests();
+  });
 });
