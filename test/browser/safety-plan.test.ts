@@ -79,6 +79,24 @@ describe('a safety plan, in a browser', { skip: chromiumSkip() }, () => {
     await expectNoAxeViolations(page);
     await page.goto(h.url(paths.mySafetyPlanVersion('1')));
     await expectNoAxeViolations(page);
+
+    // A copy to keep, by keyboard: refused with nothing chosen, then sent by text; the plan page says so.
+    await page.goto(h.url(paths.mySafetyPlan));
+    await tabTo(page, page.getByRole('link', { name: 'Send it to your email or phone' }));
+    await pressEnterAndWait(page);
+    assert.equal(pathOf(page), paths.mySafetyPlanSend);
+    await expectNoAxeViolations(page);
+    await tabTo(page, page.getByRole('button', { name: 'Send my safety plan' }));
+    await pressEnterAndWait(page);
+    assert.match((await page.locator('.nhsuk-error-summary').textContent()) ?? '', /Choose how to send your plan/);
+    await expectNoAxeViolations(page);
+    await tabTo(page, page.getByRole('checkbox', { name: /By text message to/ }));
+    await page.keyboard.press('Space');
+    await tabTo(page, page.getByRole('button', { name: 'Send my safety plan' }));
+    await pressEnterAndWait(page);
+    assert.equal(pathOf(page), paths.mySafetyPlan);
+    assert.match((await page.locator('.nhsuk-notification-banner').textContent()) ?? '', /Your safety plan has been sent by text message/);
+    await expectNoAxeViolations(page);
     h.expectOnlyAppRequests();
     await page.context().close();
   });

@@ -12,6 +12,7 @@ export const paths = {
   mySafetyPlanHistory: '/my-record/safety-plan/versions',
   mySafetyPlanVersion: (version = ':version') => `/my-record/safety-plan/versions/${version}`,
   mySafetyPlanPdf: '/my-record/safety-plan.pdf',
+  mySafetyPlanSend: '/my-record/safety-plan/send',
   sharedSafetyPlan: (personId = ':personId') => `/shared-with-me/${personId}/safety-plan`,
   sharedSafetyPlanPdf: (personId = ':personId') => `/shared-with-me/${personId}/safety-plan.pdf`,
   /** The plan's own stylesheet, print rules above all (the site's CSP allows stylesheets from here only). */

@@ -7,13 +7,17 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import type { Platform } from '../../platform/context.ts';
 import type { DB } from '../../platform/db/tables.ts';
-import { type FormErrors, NotFoundError, parseInput } from '../../platform/http/problems.ts';
+import { asArray } from '../../platform/http/fields.ts';
+import { type FormErrors, NotFoundError, orShowErrors, parseInput } from '../../platform/http/problems.ts';
 import { PEOPLE_READ, peoplePaths, registerNetworkView, registerPersonSource } from '../people/index.ts';
 import { paths } from './paths.ts';
 import {
+  type CopyChannel,
   conflictPage,
+  copyDestinations,
   MAX_ROWS,
   networkViewer,
   PlanChanged,
@@ -30,6 +34,7 @@ import {
   SOURCE,
   STEPS,
   savePlan,
+  sendPlanToSelf,
   type Viewer,
   viewPlan,
 } from './safety-plan.ts';
@@ -42,6 +47,8 @@ type PersonVersionRequest = FastifyRequest<{ Params: { personId: string; version
 /** Where an audience's pages are, for one person. */
 interface Links {
   show: string;
+  /** The person's own: send a copy to their email or phone. */
+  send?: string;
   edit: string | null;
   history: string | null;
   version: ((n: number) => string) | null;
@@ -64,6 +71,7 @@ function practitionerLinks(personId: string): Links {
 
 const personLinks: Links = {
   show: paths.mySafetyPlan,
+  send: paths.mySafetyPlanSend,
   edit: paths.mySafetyPlanEdit,
   history: paths.mySafetyPlanHistory,
   version: (n) => paths.mySafetyPlanVersion(String(n)),
@@ -83,6 +91,13 @@ const titleFor = (page: Pick<PlanPage, 'viewer' | 'personName'>) => (page.viewer
 
 const common = { hideCrisisPanel: true, steps: STEPS, cssHref: paths.safetyPlanCss };
 
+const sendSchema = z.object({
+  channels: z.preprocess(asArray, z.array(z.enum(['email', 'sms'], { error: 'Choose email, text message or both' })).min(1, 'Choose how to send your plan: email, text message or both')),
+});
+
+/** After a copy was sent: where to, in words, for the page's confirmation. */
+const SENT_WORDS: Record<string, string> = { email: 'by email', sms: 'by text message', 'email,sms': 'by email and by text message' };
+
 export default async function safetyPlanRoutes(app: FastifyInstance, opts: { platform: Platform }) {
   const { platform } = opts;
   // Each save is an entry of the person's timeline; network members with the label get a page.
@@ -95,7 +110,8 @@ export default async function safetyPlanRoutes(app: FastifyInstance, opts: { pla
 
   const show = async (request: FastifyRequest, reply: FastifyReply, v: Viewer) => {
     const page = await viewPlan(platform, v, request.ip);
-    return reply.view('crisis/views/safety-plan/show.njk', { ...common, title: titleFor(page), page, links: linksFor(v), backHref: linksFor(v).back });
+    const sent = v.kind === 'person' ? (SENT_WORDS[String((request.query as { sent?: unknown }).sent ?? '')] ?? null) : null;
+    return reply.view('crisis/views/safety-plan/show.njk', { ...common, title: titleFor(page), page, links: linksFor(v), backHref: linksFor(v).back, sent });
   };
 
   const pdf = async (request: FastifyRequest, reply: FastifyReply, v: Viewer) => {
@@ -178,6 +194,36 @@ export default async function safetyPlanRoutes(app: FastifyInstance, opts: { pla
   app.post(paths.mySafetyPlanEdit, { config: meWrite }, async (request, reply) =>
     save(request, reply, await personViewer(platform.db.read, request.actor, 'write'), (db) => personViewer(db, request.actor, 'write')),
   );
+
+  // A copy to keep, sent to the email and mobile the person signs in with (H11).
+  const sendForm = async (reply: FastifyReply, v: Viewer, extra: { errors?: FormErrors; values?: Record<string, unknown>; status?: number } = {}) => {
+    const to = await copyDestinations(platform, v);
+    if (!to.hasPlan) throw new NotFoundError();
+    return reply.code(extra.status ?? 200).view('crisis/views/safety-plan/send.njk', {
+      ...common,
+      title: 'Send your safety plan to yourself',
+      to,
+      values: { channels: asArray(extra.values?.channels) },
+      errors: extra.errors,
+      links: personLinks,
+      backHref: personLinks.show,
+    });
+  };
+  app.get(paths.mySafetyPlanSend, { config: me }, async (request, reply) => sendForm(reply, await personViewer(platform.db.read, request.actor, 'read')));
+  app.post(paths.mySafetyPlanSend, { config: me }, async (request, reply) => {
+    const v = await personViewer(platform.db.read, request.actor, 'read');
+    const parsed = parseInput(sendSchema, request.body);
+    if (!parsed.ok) return sendForm(reply, v, { errors: parsed.errors, values: parsed.values, status: 400 });
+    const channels = (['email', 'sms'] as const).filter((c) => parsed.data.channels.includes(c)) as CopyChannel[];
+    return orShowErrors(
+      request,
+      async () => {
+        await sendPlanToSelf(platform, v, channels, request.ip);
+        return reply.redirect(`${paths.mySafetyPlan}?sent=${channels.join(',')}`, 303);
+      },
+      (extra) => sendForm(reply, v, extra),
+    );
+  });
 
   // ---- network members the person shares it with ----
   const member = { permission: 'me:network:read' } as const;

@@ -125,3 +125,8 @@ export async function personOfAccount(db: Kysely<DB>, userId: string): Promise<s
   return row?.person_id ?? null;
 }
 
+
+/** The email and mobile of an account (the person's own, checked by signing in with them), for sending them their plan. */
+export async function accountContact(db: Kysely<DB>, userId: string) {
+  return db.selectFrom('users').select(['email', 'mobile']).where('id', '=', userId).where('disabled_at', 'is', null).executeTakeFirst();
+}

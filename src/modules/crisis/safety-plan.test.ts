@@ -292,6 +292,64 @@ for (const dialect of testDialects()) {
         assert.match((await browser.get('/my-record')).body, /href="\/my-record\/safety-plan"/, 'linked from the portal home');
       });
 
+      it('sends themself a copy to keep, by email and by text, to the email and mobile they sign in with; audited, and once however often they click (H11)', async () => {
+        const { personId, account, browser } = await aPersonWithAccount();
+        assert.equal((await browser.get(paths.mySafetyPlanSend)).statusCode, 404, 'no plan yet, nothing to send');
+        await browser.get(paths.mySafetyPlanEdit);
+        await browser.post(paths.mySafetyPlanEdit, planForm(0, { withPerson: '' }));
+        const page = (await browser.get(paths.mySafetyPlan)).body;
+        assert.match(page, /<a href="\/my-record\/safety-plan\/send">Send it to your email or phone<\/a>/);
+        const form = await browser.get(paths.mySafetyPlanSend);
+        assert.equal(form.statusCode, 200);
+        assert.match(form.body, new RegExp(`By email to ${account.email}`));
+        assert.match(form.body, new RegExp(`By text message to ${account.mobile.slice(0, 5)} ${account.mobile.slice(5, 8)} ${account.mobile.slice(8)}`));
+        // Neither chosen: an error summary, nothing sent.
+        const none = await browser.post(paths.mySafetyPlanSend, {});
+        assert.equal(none.statusCode, 400);
+        assert.match(none.body, /nhsuk-error-summary[\s\S]*href="#channels">\s*Choose how to send your plan: email, text message or both/);
+        const sent = await browser.post(paths.mySafetyPlanSend, { channels: ['email', 'sms'] });
+        assert.equal(sent.statusCode, 303);
+        assert.equal(sent.headers.location, `${paths.mySafetyPlan}?sent=email,sms`);
+        // A second click of the same form, in the same hour, sends nothing more.
+        assert.equal((await browser.post(paths.mySafetyPlanSend, { channels: ['email', 'sms'] })).statusCode, 303);
+        assert.match((await browser.get(String(sent.headers.location))).body, /Your safety plan has been sent by email and by text message/);
+        const messages = await t.db.read.selectFrom('outbox_messages').select(['channel', 'recipient', 'personalisation', 'person_id']).where('kind', '=', 'crisis.safety-plan-copy').where('person_id', '=', personId).orderBy('channel').execute();
+        assert.deepEqual(messages.map((m) => [m.channel, m.recipient]), [['email', account.email], ['sms', account.mobile]]);
+        const email = JSON.parse(String(messages[0]!.personalisation)) as { subject: string; body: string };
+        assert.equal(email.subject, 'Your safety plan');
+        for (const words of ['If you are in danger now', 'Call 999 or go to A&E', 'Step 1. My warning signs', '* Not sleeping', 'Step 4. People I can ask for help', '* Chris (my brother) 07700 900462', '* Give my spare tablets to Chris', 'My reasons for living', '* My niece']) {
+          assert.ok(email.body.includes(words), `the email holds "${words}"`);
+        }
+        const text = (JSON.parse(String(messages[1]!.personalisation)) as { body: string }).body;
+        assert.ok(text.length <= 900, 'one text message of at most 900 characters');
+        assert.match(text, /People I can ask for help: Chris \(my brother\) 07700 900462\./);
+        assert.match(text, /Services I can contact: Samaritans 116 123/);
+        assert.match(text, /In danger now: call 999\..*Samaritans 116 123\. Text SHOUT to 85258\.$/);
+        assert.doesNotMatch(text, /Not sleeping|spare tablets/, 'the text holds the numbers, not the rest of the plan');
+        const audited = await t.db.read.selectFrom('audit_events').select(['action', 'actor_role']).where('person_id', '=', personId).where('action', '=', 'crisis.safety-plan.send').execute();
+        assert.deepEqual(audited, [{ action: 'crisis.safety-plan.send', actor_role: 'person' }, { action: 'crisis.safety-plan.send', actor_role: 'person' }]);
+        // Practitioners have no such page: it is the person's own.
+        assert.equal((await as(a.hubPractitioner).get(paths.mySafetyPlanSend)).statusCode, 404);
+      });
+
+      it('keeps the text message to 900 characters however long the plan, the crisis numbers always in it', async () => {
+        const { personId, browser } = await aPersonWithAccount();
+        const many: Record<string, string> = {};
+        for (let i = 1; i <= 20; i++) {
+          many[`helpName-${i}`] = `A friend with a rather long name and a note, number ${i}`;
+          many[`helpPhone-${i}`] = `07700 900${String(100 + i)}`;
+        }
+        await browser.get(paths.mySafetyPlanEdit);
+        assert.equal((await browser.post(paths.mySafetyPlanEdit, planForm(0, { withPerson: '', ...many }))).statusCode, 303);
+        await browser.get(paths.mySafetyPlanSend);
+        assert.equal((await browser.post(paths.mySafetyPlanSend, { channels: 'sms' })).statusCode, 303);
+        const message = await t.db.read.selectFrom('outbox_messages').select(['personalisation']).where('kind', '=', 'crisis.safety-plan-copy').where('person_id', '=', personId).executeTakeFirstOrThrow();
+        const text = (JSON.parse(String(message.personalisation)) as { body: string }).body;
+        assert.ok(text.length <= 900, `${text.length} characters`);
+        assert.match(text, /number 1 07700 900101/);
+        assert.match(text, /More in your full plan\. In danger now: call 999\./);
+      });
+
       it('finds it in their subject access export', async () => {
         const { personId, browser } = await aPersonWithAccount();
         await browser.get(paths.mySafetyPlanEdit);

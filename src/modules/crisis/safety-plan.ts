@@ -19,7 +19,9 @@ import { newId, parseJson, toJson } from '../../platform/db/ids.ts';
 import type { DB } from '../../platform/db/tables.ts';
 import type { DemoAlliance } from '../../platform/seed/demo-alliance.ts';
 import { freeText } from '../../platform/http/fields.ts';
-import { ConflictError, NotFoundError } from '../../platform/http/problems.ts';
+import { ConflictError, InputError, NotFoundError } from '../../platform/http/problems.ts';
+import { enqueueMessage } from '../../platform/notify/outbox.ts';
+import { formatDateTime } from '../../platform/views/format.ts';
 import { type CrisisServiceNow, crisisServicesOpenNow } from '../directory/index.ts';
 import {
   accessTo,
@@ -36,7 +38,7 @@ import {
   type TimelineEntry,
 } from '../people/index.ts';
 import { paths } from './paths.ts';
-import { advancePlan, insertPlan, insertVersion, personOfAccount, planOf, type VersionRow, versionOf, versionsForPeople, versionsOf } from './safety-plan-store.ts';
+import { accountContact, advancePlan, insertPlan, insertVersion, personOfAccount, planOf, type VersionRow, versionOf, versionsForPeople, versionsOf } from './safety-plan-store.ts';
 
 /** The network's privacy label of the plan (issue 5, item 2: "safety plan only"). */
 export const SAFETY_PLAN_LABEL = 'safety-plan';
@@ -446,6 +448,113 @@ export async function conflictPage(platform: Platform, v: Viewer, address?: stri
 }
 
 // ---- for other parts of the module: the episode page, the timeline ----
+
+// ---- a copy for the person to keep (hazard H11: reachable without the internet) ----
+
+export type CopyChannel = 'email' | 'sms';
+
+/** The longest text message we send: GOV.UK Notify takes up to 918 characters. */
+export const MAX_TEXT = 900;
+
+type Crisis = Platform['config']['crisis'];
+
+/** What to do in danger, as on the top of every plan page and the PDF (H3), one line each. */
+function dangerLines(crisis: Crisis): string[] {
+  return [
+    `Call ${crisis.emergency} or go to A&E if life is at risk.`,
+    ...(crisis.localLine ? [`${crisis.localLine.name}: ${crisis.localLine.number}.`] : []),
+    `Call NHS ${crisis.nhs111} and choose the mental health option, day or night.`,
+    `Call Samaritans free on ${crisis.samaritans}, any time.`,
+    `Text SHOUT to ${crisis.shout}, free, any time.`,
+  ];
+}
+
+const contactLine = (c: Contact) => [c.name, c.phone, c.detail ? `(${c.detail})` : null].filter(Boolean).join(' ');
+
+/** The whole plan as the text of an email: danger first, then every step in the person's words. */
+export function planAsText(plan: ShownVersion, crisis: Crisis, onlineAt: string): string {
+  const lines = [`Your safety plan, version ${plan.version}, saved ${formatDateTime(plan.savedAt)}.`, '', 'If you are in danger now', ...dangerLines(crisis).map((l) => `* ${l}`)];
+  for (const step of STEPS) {
+    const entries = step.kind === 'contacts' ? (plan.content[step.key] as Contact[]).map(contactLine) : (plan.content[step.key] as string[]);
+    lines.push('', step.number ? `Step ${step.number}. ${step.title}` : step.title, ...(entries.length ? entries.map((e) => `* ${e}`) : ['(nothing written yet)']));
+  }
+  lines.push('', `This is a copy of your plan as it was when you asked for it: keep it where you can find it, even without the internet. Your plan as it is now: ${onlineAt}`);
+  return lines.join('\n');
+}
+
+/**
+ * The people and numbers of the plan, and what to do in danger, as one text message of at most
+ * MAX_TEXT characters: the danger lines always; the people and services in the plan's order while they
+ * fit, with a note when some did not.
+ */
+export function planAsTextMessage(plan: ShownVersion, crisis: Crisis): string {
+  const head = 'Your safety plan. ';
+  const tail = ` In danger now: call ${crisis.emergency}.${crisis.localLine ? ` ${crisis.localLine.name} ${crisis.localLine.number}.` : ''} NHS ${crisis.nhs111}, mental health option. Samaritans ${crisis.samaritans}. Text SHOUT to ${crisis.shout}.`;
+  const more = ' More in your full plan.';
+  let body = '';
+  let left = false;
+  for (const [key, title] of [
+    ['helpPeople', 'People I can ask for help'],
+    ['professionals', 'Services I can contact'],
+  ] as const) {
+    const contacts = plan.content[key].filter((c) => c.phone);
+    if (!contacts.length) continue;
+    let part = `${title}: `;
+    let added = 0;
+    for (const c of contacts) {
+      const entry = `${added ? '; ' : ''}${c.name} ${c.phone}`;
+      if ((head + body + part + entry + '.' + more + tail).length > MAX_TEXT) {
+        left = true;
+        break;
+      }
+      part += entry;
+      added++;
+    }
+    if (added) body += `${body ? ' ' : ''}${part}.`;
+  }
+  return `${head}${body}${left ? more : ''}${tail}`.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Sends the person a copy of their current plan, to the email and mobile of their own account (those
+ * they sign in with), by the channels they chose. One message a channel and version in any hour (a
+ * second click sends nothing more); audited in their access log. Not found when there is no plan.
+ */
+export async function sendPlanToSelf(platform: Platform, v: Viewer, channels: readonly CopyChannel[], address?: string | null): Promise<{ email: string | null; mobile: string | null }> {
+  if (v.kind !== 'person') throw new NotFoundError();
+  const [contact, plan] = await Promise.all([accountContact(platform.db.read, v.userId), currentPlan(platform.db.read, v.recordIds)]);
+  if (!contact || !plan) throw new NotFoundError();
+  if (channels.includes('sms') && !contact.mobile) throw new InputError([{ field: 'channels', message: 'We do not have a mobile number for your account: choose email' }]);
+  const crisis = platform.config.crisis;
+  await platform.db.write(async (tx) => {
+    const now = platform.clock.now();
+    const hour = now.toISOString().slice(0, 13);
+    const key = (channel: CopyChannel) => `safety-plan-copy:${plan.planId}:${plan.version}:${channel}:${hour}`;
+    if (channels.includes('email')) {
+      await enqueueMessage(tx, platform.clock, {
+        channel: 'email',
+        to: contact.email,
+        kind: 'crisis.safety-plan-copy',
+        personalisation: { subject: 'Your safety plan', body: planAsText(plan, crisis, `${platform.config.publicUrl}${paths.mySafetyPlan}`) },
+        dedupeKey: key('email'),
+        personId: v.rootId,
+      });
+    }
+    if (channels.includes('sms') && contact.mobile) {
+      await enqueueMessage(tx, platform.clock, { channel: 'sms', to: contact.mobile, kind: 'crisis.safety-plan-copy', personalisation: { body: planAsTextMessage(plan, crisis) }, dedupeKey: key('sms'), personId: v.rootId });
+    }
+    await audit(tx, now, v, 'crisis.safety-plan.send', plan.planId, address);
+  });
+  return { email: channels.includes('email') ? contact.email : null, mobile: channels.includes('sms') ? contact.mobile : null };
+}
+
+/** Where the person's copy can go: their account's email and mobile (null when none). */
+export async function copyDestinations(platform: Platform, v: Viewer): Promise<{ email: string; mobile: string | null; hasPlan: boolean }> {
+  if (v.kind !== 'person') throw new NotFoundError();
+  const [contact, plan] = await Promise.all([accountContact(platform.db.read, v.userId), planOf(platform.db.read, v.recordIds)]);
+  if (!contact) throw new NotFoundError();
+  return { email: contact.email, mobile: contact.mobile, hasPlan: !!plan };
+}
 
 export interface SafetyPlanSummary extends ShownVersion {
   /** Where practitioners see it whole, and its PDF. */
