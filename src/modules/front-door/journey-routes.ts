@@ -127,6 +127,7 @@ export default async function journeyRoutes(app: FastifyInstance, opts: { platfo
       contactBy: r.contact_target_at,
       urgency: r.urgency,
       highRisk: r.risk_level === 'high',
+      notScreened: r.words_unscreened === 1 && r.risk_level !== 'high',
       onBehalf: r.source !== 'self',
       status: STATUS_WORDS[r.status],
     });

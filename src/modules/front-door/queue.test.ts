@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { startSession } from '../../platform/auth/sessions.ts';
 import { testDialects } from '../../platform/db/testing.ts';
+import { cookieName } from '../../platform/http/security.ts';
 import { ConflictError, InputError, NotFoundError } from '../../platform/http/problems.ts';
 import { runDueTimers } from '../../platform/jobs/timers.ts';
 import { buildTestApp, type TestApp } from '../../testing/app.ts';
 import { addNote, claim, closeArranged, decide, recordAttempt } from './queue.ts';
+import { paths } from './paths.ts';
 import { requestById, updateRequest } from './store.ts';
 import { createHub, type Hub, submit } from './testing.ts';
 
@@ -23,6 +26,32 @@ for (const dialect of testDialects()) {
 
     const messagesTo = (to: string, kind: string) =>
       t.db.read.selectFrom('outbox_messages').select(['id']).where('recipient', '=', to).where('kind', '=', kind).execute();
+
+    it('brings forward words the risk phrases cannot read, and says in the queue and on the request that they were not screened (H8)', async () => {
+      t.clock.set('2026-12-01T10:00:00.000Z');
+      const story = 'Não aguento mais, não durmo há semanas e tenho medo do que posso fazer';
+      const unread = await submit(t.platform, { story });
+      assert.equal(unread.urgency, 'urgent', 'urgent, not routine: a person reads it within four hours');
+      assert.equal(unread.contactBy, '2026-12-01T14:00:00.000Z');
+      assert.equal(Number((await requestById(t.db.read, unread.id))?.words_unscreened), 1);
+      const english = await submit(t.platform, { story: 'I am behind on my rent and worried about money, could someone help me sort it out' });
+      assert.equal(english.urgency, 'routine');
+      assert.equal(Number((await requestById(t.db.read, english.id))?.words_unscreened), 0);
+      // Words that the phrases do read stay as they were flagged: a high risk in English is a crisis, whatever else is written.
+      const both = await submit(t.platform, { story: 'Não aguento mais. I have decided to kill myself tonight.' });
+      assert.equal(both.urgency, 'crisis');
+
+      const sessionId = await t.db.write((tx) => startSession(tx, t.config, t.clock.now(), { userId: hub.practitioner.userId, stage: 'full' }));
+      const get = (url: string) => t.app.inject({ method: 'GET', url, cookies: { [cookieName(t.config, 'session')]: sessionId }, headers: { accept: 'text/html' } });
+      const queue = (await get(paths.queue)).body;
+      const row = (reference: string) => new RegExp(`${reference}</a></td>(?:(?!</tr>)[\\s\\S])*</tr>`).exec(queue)?.[0] ?? '';
+      assert.match(row(unread.reference), /Not screened for risk/);
+      assert.doesNotMatch(row(english.reference), /Not screened for risk/);
+      const page = (await get(`/front-door/requests/${unread.id}`)).body;
+      assert.match(page, /Not screened for risk/);
+      assert.match(page, /no flag here does not mean no risk/);
+      assert.doesNotMatch((await get(`/front-door/requests/${english.id}`)).body, /Not screened for risk/);
+    });
 
     it('escalates a request past its target without contact exactly once, and tells the team lead', async () => {
       t.clock.set('2026-12-01T10:00:00.000Z');

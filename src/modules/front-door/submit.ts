@@ -15,6 +15,7 @@ import { enqueueMessage } from '../../platform/notify/outbox.ts';
 import type { OpeningHours } from '../../platform/time/calendar.ts';
 import { findOrCreatePerson, type NewPerson } from '../people/index.ts';
 import { newReference } from './reference.ts';
+import { screenability } from './language-check.ts';
 import { detectRisk } from './risk-phrases.ts';
 import type { ApiAccepted } from './schemas.ts';
 import { addEvent, frontDoorTeam, insertRequest, saveIdempotentResponse, userEmail } from './store.ts';
@@ -103,12 +104,14 @@ export type NewRequest = Pick<
   | 'risk_level'
   | 'risk_flags'
   | 'contact_target_at'
->;
+> &
+  Partial<Pick<RequestsTable, 'words_unscreened'>>;
 
 /** Writes a new request, received at `at`. */
 export async function insertNewRequest(tx: Kysely<DB>, request: NewRequest, at: Date): Promise<void> {
   await insertRequest(tx, {
     ...request,
+    words_unscreened: request.words_unscreened ?? 0,
     need_group: null,
     status: 'received',
     owner_user_id: null,
@@ -139,13 +142,16 @@ export async function submitRequest(platform: Platform, submission: Submission, 
   const { db, clock, config } = platform;
   // Reads that do not need the transaction happen before it, so the unit holds only writes.
   const { team, hours } = await frontDoorTeamAndHours(db.read);
-  const risk = detectRisk([submission.story, submission.whatWouldHelp ?? ''].join('\n'));
+  const words = [submission.story, submission.whatWouldHelp ?? ''].join('\n');
+  const risk = detectRisk(words);
+  // Words the English phrases cannot read are not screened: a person reads them soon (urgent at least).
+  const unscreened = !screenability(words).screenable;
 
   for (let attempt = 0; ; attempt++) {
     try {
       return await db.write(async (tx) => {
         const now = clock.now();
-        const urgency = urgencyFor(risk.level);
+        const urgency = unscreened && risk.level === 'none' ? 'urgent' : urgencyFor(risk.level);
         const target = contactTarget(urgency, now, hours, config.frontDoor);
         const person = await findOrCreatePerson(tx, now, submission.person);
         const id = newId();
@@ -170,6 +176,7 @@ export async function submitRequest(platform: Platform, submission: Submission, 
             risk_level: risk.level,
             // The categories and where they were found, not the words: the words are in the story.
             risk_flags: risk.flags.length ? toJson(risk.flags.map((f) => ({ category: f.category, start: f.start, end: f.end }))) : null,
+            words_unscreened: unscreened ? 1 : 0,
             contact_target_at: target.toISOString(),
           },
           now,
@@ -179,6 +186,7 @@ export async function submitRequest(platform: Platform, submission: Submission, 
           channel: submission.channel,
           urgency,
           riskLevel: risk.level,
+          ...(unscreened ? { wordsUnscreened: true } : {}),
           personMatch: person.match,
           possibleDuplicates: person.possibleDuplicates.length,
         });

@@ -172,7 +172,7 @@ const DUPLICATES = ['id', 'person_id', 'candidate_id', 'reason', 'status', 'deci
 const MERGES = ['id', 'merged_id', 'survivor_id', 'duplicate_candidate_id', 'merged_by', 'merged_at', 'reason', 'unmerged_by', 'unmerged_at', 'unmerge_reason'] as const satisfies Columns<PersonMergesTable>;
 const GRANTS = ['id', 'person_id', 'user_id', 'role', 'team_id', 'organisation_id', 'reason_kind', 'reason', 'granted_at', 'expires_at', 'reviewed_by', 'reviewed_at', 'review_note'] as const satisfies Columns<BreakGlassGrantsTable>;
 const REQUESTS = [
-  'id', 'reference', 'person_id', 'team_id', 'source', 'channel', 'referrer_user_id', 'referrer', 'person_agreed', 'form_token_hash', 'story', 'what_would_help', 'consent_to_share', 'urgency', 'risk_level', 'risk_flags',
+  'id', 'reference', 'person_id', 'team_id', 'source', 'channel', 'referrer_user_id', 'referrer', 'person_agreed', 'form_token_hash', 'story', 'what_would_help', 'consent_to_share', 'urgency', 'risk_level', 'risk_flags', 'words_unscreened',
   'need_group', 'status', 'owner_user_id', 'contact_target_at', 'first_contact_at', 'failed_attempts', 'escalated_at', 'decision', 'decision_detail', 'outcome', 'closed_at', 'created_at', 'updated_at',
 ] as const satisfies Columns<RequestsTable>;
 const EVENTS = ['id', 'request_id', 'at', 'actor_user_id', 'kind', 'detail'] as const satisfies Columns<RequestEventsTable>;

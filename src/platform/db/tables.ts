@@ -693,6 +693,8 @@ export interface RequestsTable {
   risk_level: 'high' | 'medium' | 'none';
   /** JSON: the risk-phrase flags (categories and positions, not the words). */
   risk_flags: string | null;
+  /** 1 when the words are in a language or alphabet the risk phrases cannot read (language-check.ts): brought forward, shown as not screened. */
+  words_unscreened: number;
   need_group: 'getting-advice' | 'getting-help' | 'getting-more-help' | 'getting-risk-support' | null;
   status: 'received' | 'contacted' | 'arranging' | 'closed';
   owner_user_id: string | null;
