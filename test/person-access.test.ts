@@ -194,6 +194,8 @@ const TABLE: Record<string, string> = {
   'GET /my-record/safety-plan/versions/:version':                     '.  .  .  .  .  .  y  y  .  .  .', // their own version 1
   'GET /my-record/safety-plan/edit':                                  '.  .  .  .  .  .  y  y  .  .  .',
   'POST /my-record/safety-plan/edit':                                 '.  .  .  .  .  .  y  y  .  .  .',
+  'GET /my-record/safety-plan/send':                                  '.  .  .  .  .  .  y  y  .  .  .',
+  'POST /my-record/safety-plan/send':                                 '.  .  .  .  .  .  y  y  .  .  .', // (an empty form: a channel is required)
   'GET /shared-with-me/:personId/safety-plan':                        '.  .  .  .  y  .  .  .  .  .  .',
   'GET /shared-with-me/:personId/safety-plan.pdf':                    '.  .  .  .  y  .  .  .  .  .  .',
 };
