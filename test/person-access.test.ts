@@ -188,6 +188,8 @@ const TABLE: Record<string, string> = {
   'GET /crisis/people/:personId/safety-plan/versions/:version':       'y  y  y  .  .  .  .  .  .  .  .',
   'GET /crisis/people/:personId/safety-plan/edit':                    'y  y  y  .  .  .  .  .  .  .  .',
   'POST /crisis/people/:personId/safety-plan/edit':                   'y  y  y  .  .  .  .  .  .  .  .',
+  'GET /crisis/people/:personId/safety-plan/send':                    'y  y  y  .  .  .  .  .  .  .  .',
+  'POST /crisis/people/:personId/safety-plan/send':                   'y  y  y  .  .  .  .  .  .  .  .', // (an empty form: a channel and their agreement are required)
   'GET /my-record/safety-plan':                                       '.  .  .  .  .  .  y  y  .  .  .',
   'GET /my-record/safety-plan.pdf':                                   '.  .  .  .  .  .  y  y  .  .  .',
   'GET /my-record/safety-plan/versions':                              '.  .  .  .  .  .  y  y  .  .  .',

@@ -7,6 +7,7 @@ export const paths = {
   safetyPlanHistory: (personId = ':personId') => `/crisis/people/${personId}/safety-plan/versions`,
   safetyPlanVersion: (personId = ':personId', version = ':version') => `/crisis/people/${personId}/safety-plan/versions/${version}`,
   safetyPlanPdf: (personId = ':personId') => `/crisis/people/${personId}/safety-plan.pdf`,
+  safetyPlanSend: (personId = ':personId') => `/crisis/people/${personId}/safety-plan/send`,
   mySafetyPlan: '/my-record/safety-plan',
   mySafetyPlanEdit: '/my-record/safety-plan/edit',
   mySafetyPlanHistory: '/my-record/safety-plan/versions',

@@ -34,7 +34,7 @@ import {
   SOURCE,
   STEPS,
   savePlan,
-  sendPlanToSelf,
+  sendPlanCopy,
   type Viewer,
   viewPlan,
 } from './safety-plan.ts';
@@ -47,7 +47,7 @@ type PersonVersionRequest = FastifyRequest<{ Params: { personId: string; version
 /** Where an audience's pages are, for one person. */
 interface Links {
   show: string;
-  /** The person's own: send a copy to their email or phone. */
+  /** Send a copy to the person's email or phone (the person's own pages, and practitioners'). */
   send?: string;
   edit: string | null;
   history: string | null;
@@ -64,6 +64,7 @@ function practitionerLinks(personId: string): Links {
     history: paths.safetyPlanHistory(personId),
     version: (n) => paths.safetyPlanVersion(personId, String(n)),
     pdf: paths.safetyPlanPdf(personId),
+    send: paths.safetyPlanSend(personId),
     back: peoplePaths.person(personId),
     backText: 'Back to the record',
   };
@@ -94,6 +95,11 @@ const common = { hideCrisisPanel: true, steps: STEPS, cssHref: paths.safetyPlanC
 const sendSchema = z.object({
   channels: z.preprocess(asArray, z.array(z.enum(['email', 'sms'], { error: 'Choose email, text message or both' })).min(1, 'Choose how to send your plan: email, text message or both')),
 });
+/** A practitioner sends it only when the person asked, to the details they agreed. */
+const sendForSchema = z.object({
+  channels: z.preprocess(asArray, z.array(z.enum(['email', 'sms'], { error: 'Choose email, text message or both' })).min(1, 'Choose how to send the plan: email, text message or both')),
+  agreed: z.literal('yes', { error: 'Confirm the person asked for a copy, sent to these details' }),
+});
 
 /** After a copy was sent: where to, in words, for the page's confirmation. */
 const SENT_WORDS: Record<string, string> = { email: 'by email', sms: 'by text message', 'email,sms': 'by email and by text message' };
@@ -110,7 +116,7 @@ export default async function safetyPlanRoutes(app: FastifyInstance, opts: { pla
 
   const show = async (request: FastifyRequest, reply: FastifyReply, v: Viewer) => {
     const page = await viewPlan(platform, v, request.ip);
-    const sent = v.kind === 'person' ? (SENT_WORDS[String((request.query as { sent?: unknown }).sent ?? '')] ?? null) : null;
+    const sent = v.kind === 'network' ? null : (SENT_WORDS[String((request.query as { sent?: unknown }).sent ?? '')] ?? null);
     return reply.view('crisis/views/safety-plan/show.njk', { ...common, title: titleFor(page), page, links: linksFor(v), backHref: linksFor(v).back, sent });
   };
 
@@ -195,35 +201,41 @@ export default async function safetyPlanRoutes(app: FastifyInstance, opts: { pla
     save(request, reply, await personViewer(platform.db.read, request.actor, 'write'), (db) => personViewer(db, request.actor, 'write')),
   );
 
-  // A copy to keep, sent to the email and mobile the person signs in with (H11).
+  // A copy to keep without the internet (H11): the person sends it to the email and mobile they sign
+  // in with; a practitioner who may write the plan sends it, when the person asks, to the contact
+  // details on their record.
   const sendForm = async (reply: FastifyReply, v: Viewer, extra: { errors?: FormErrors; values?: Record<string, unknown>; status?: number } = {}) => {
     const to = await copyDestinations(platform, v);
     if (!to.hasPlan) throw new NotFoundError();
+    const links = linksFor(v);
     return reply.code(extra.status ?? 200).view('crisis/views/safety-plan/send.njk', {
       ...common,
-      title: 'Send your safety plan to yourself',
+      title: v.kind === 'person' ? 'Send your safety plan to yourself' : `Send the safety plan to ${to.personName}`,
+      mine: v.kind === 'person',
       to,
-      values: { channels: asArray(extra.values?.channels) },
+      values: { channels: asArray(extra.values?.channels), agreed: extra.values?.agreed },
       errors: extra.errors,
-      links: personLinks,
-      backHref: personLinks.show,
+      links,
+      backHref: links.show,
     });
   };
-  app.get(paths.mySafetyPlanSend, { config: me }, async (request, reply) => sendForm(reply, await personViewer(platform.db.read, request.actor, 'read')));
-  app.post(paths.mySafetyPlanSend, { config: me }, async (request, reply) => {
-    const v = await personViewer(platform.db.read, request.actor, 'read');
-    const parsed = parseInput(sendSchema, request.body);
+  const send = async (request: FastifyRequest, reply: FastifyReply, v: Viewer) => {
+    const parsed = parseInput(v.kind === 'person' ? sendSchema : sendForSchema, request.body);
     if (!parsed.ok) return sendForm(reply, v, { errors: parsed.errors, values: parsed.values, status: 400 });
     const channels = (['email', 'sms'] as const).filter((c) => parsed.data.channels.includes(c)) as CopyChannel[];
     return orShowErrors(
       request,
       async () => {
-        await sendPlanToSelf(platform, v, channels, request.ip);
-        return reply.redirect(`${paths.mySafetyPlan}?sent=${channels.join(',')}`, 303);
+        await sendPlanCopy(platform, v, channels, request.ip);
+        return reply.redirect(`${linksFor(v).show}?sent=${channels.join(',')}`, 303);
       },
       (extra) => sendForm(reply, v, extra),
     );
-  });
+  };
+  app.get(paths.mySafetyPlanSend, { config: me }, async (request, reply) => sendForm(reply, await personViewer(platform.db.read, request.actor, 'read')));
+  app.post(paths.mySafetyPlanSend, { config: me }, async (request, reply) => send(request, reply, await personViewer(platform.db.read, request.actor, 'read')));
+  app.get(paths.safetyPlanSend(), { config: read }, async (request: PersonRequest, reply) => sendForm(reply, await asPractitioner(request, 'write')));
+  app.post(paths.safetyPlanSend(), { config: read }, async (request: PersonRequest, reply) => send(request, reply, await asPractitioner(request, 'write')));
 
   // ---- network members the person shares it with ----
   const member = { permission: 'me:network:read' } as const;

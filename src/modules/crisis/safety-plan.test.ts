@@ -360,6 +360,54 @@ for (const dialect of testDialects()) {
       });
     });
 
+    describe('a copy sent by a practitioner', () => {
+      it('sends it, when the person asks, to the contact details on their record, shown with their preferences; refused without their agreement (H11)', async () => {
+        const details = aPerson({ postcode: 'SW9 9SL', phone: '07700 900 321', email: `copy.${Date.now()}@example.org`, contactPreferences: { methods: ['sms', 'email'], safeTimes: 'After 6pm', mayLeaveMessage: false } });
+        const { personId } = await personWithRequest(t, details);
+        const b = as(a.hubPractitioner);
+        assert.equal((await b.get(paths.safetyPlanSend(personId))).statusCode, 404, 'no plan yet');
+        await b.get(paths.safetyPlanEdit(personId));
+        await b.post(paths.safetyPlanEdit(personId), planForm(0));
+        assert.match((await b.get(paths.safetyPlan(personId))).body, new RegExp(`<a href="${paths.safetyPlanSend(personId)}">Send it to their email or phone</a>`));
+        const form = entity((await b.get(paths.safetyPlanSend(personId))).body);
+        assert.match(form, new RegExp(`By email to ${details.email}`));
+        assert.match(form, /By text message to 07700 900 321/);
+        assert.match(form, /contact by text message, email; safe times: After 6pm; <strong>we may not leave messages<\/strong>: check with them before sending/);
+        // Without their agreement: an error summary, what was chosen kept, nothing sent.
+        const refused = await b.post(paths.safetyPlanSend(personId), { channels: 'sms' });
+        assert.equal(refused.statusCode, 400);
+        assert.match(refused.body, /href="#agreed">\s*Confirm the person asked for a copy, sent to these details/);
+        assert.match(refused.body, /name="channels" type="checkbox" value="sms" checked/);
+        const none = async () => t.db.read.selectFrom('outbox_messages').select(['channel', 'recipient']).where('kind', '=', 'crisis.safety-plan-copy').where('person_id', '=', personId).execute();
+        assert.deepEqual(await none(), []);
+        const sent = await b.post(paths.safetyPlanSend(personId), { channels: 'sms', agreed: 'yes' });
+        assert.equal(sent.statusCode, 303);
+        assert.equal(sent.headers.location, `${paths.safetyPlan(personId)}?sent=sms`);
+        assert.match((await b.get(String(sent.headers.location))).body, /The safety plan has been sent by text message/);
+        assert.deepEqual(await none(), [{ channel: 'sms', recipient: '07700900321' }]);
+        const audited = await t.db.read.selectFrom('audit_events').select(['actor_user_id']).where('person_id', '=', personId).where('action', '=', 'crisis.safety-plan.send').execute();
+        assert.deepEqual(audited, [{ actor_user_id: a.hubPractitioner.userId }]);
+        // Another team cannot, nor a commissioner.
+        assert.equal((await as(a.outsider).get(paths.safetyPlanSend(personId))).statusCode, 404);
+        assert.equal((await as(a.commissioner).get(paths.safetyPlanSend(personId))).statusCode, 404);
+      });
+
+      it('offers no text message to a landline, and says so when one is asked for', async () => {
+        const { personId } = await personWithRequest(t, aPerson({ postcode: 'SW9 9SL', phone: '020 7946 0123' }));
+        const b = as(a.hubPractitioner);
+        await b.get(paths.safetyPlanEdit(personId));
+        await b.post(paths.safetyPlanEdit(personId), planForm(0));
+        const form = (await b.get(paths.safetyPlanSend(personId))).body;
+        assert.match(form, /There is no email address or mobile number on their record/);
+        assert.doesNotMatch(form, /Send the safety plan<\/button>/);
+        // A form opened before the mobile left the record (any page's form token will do).
+        await b.get(paths.safetyPlanEdit(personId));
+        const res = await b.post(paths.safetyPlanSend(personId), { channels: 'sms', agreed: 'yes' });
+        assert.equal(res.statusCode, 400);
+        assert.match(res.body, /There is no mobile number on their record: choose email, or add their mobile to their record first/);
+      });
+    });
+
     describe('who may see it', () => {
       it('turns away another team, a commissioner and anonymous visitors; another person sees only their own', async () => {
         const { personId, browser } = await aPersonWithAccount();

@@ -21,6 +21,7 @@ import type { DemoAlliance } from '../../platform/seed/demo-alliance.ts';
 import { freeText } from '../../platform/http/fields.ts';
 import { ConflictError, InputError, NotFoundError } from '../../platform/http/problems.ts';
 import { enqueueMessage } from '../../platform/notify/outbox.ts';
+import { normaliseMobile } from '../../platform/auth/one-time-code.ts';
 import { formatDateTime } from '../../platform/views/format.ts';
 import { type CrisisServiceNow, crisisServicesOpenNow } from '../directory/index.ts';
 import {
@@ -515,45 +516,78 @@ export function planAsTextMessage(plan: ShownVersion, crisis: Crisis): string {
   return `${head}${body}${left ? more : ''}${tail}`.replace(/\s+/g, ' ').trim();
 }
 
+const METHOD_WORDS: Record<string, string> = { phone: 'phone call', sms: 'text message', email: 'email', letter: 'letter' };
+
+/** Where a copy can go, and what the person said about being contacted (their record's preferences). */
+export interface CopyDestinations {
+  /** Whose plan: the person's name, for a practitioner's page. */
+  personName: string;
+  email: string | null;
+  /** A UK mobile (07…), or null when there is none to text. */
+  mobile: string | null;
+  /** From the person's record (a practitioner sends to it): how they like to be contacted. */
+  preferences: { methods: string[]; safeTimes: string | null; mayLeaveMessage: boolean | null } | null;
+  hasPlan: boolean;
+}
+
 /**
- * Sends the person a copy of their current plan, to the email and mobile of their own account (those
- * they sign in with), by the channels they chose. One message a channel and version in any hour (a
- * second click sends nothing more); audited in their access log. Not found when there is no plan.
+ * Where a copy of the plan can go. The person sends it to the email and mobile they sign in with
+ * (checked by signing in); a practitioner sends it to the contact details on the person's record,
+ * shown with their contact preferences.
  */
-export async function sendPlanToSelf(platform: Platform, v: Viewer, channels: readonly CopyChannel[], address?: string | null): Promise<{ email: string | null; mobile: string | null }> {
-  if (v.kind !== 'person') throw new NotFoundError();
-  const [contact, plan] = await Promise.all([accountContact(platform.db.read, v.userId), currentPlan(platform.db.read, v.recordIds)]);
-  if (!contact || !plan) throw new NotFoundError();
-  if (channels.includes('sms') && !contact.mobile) throw new InputError([{ field: 'channels', message: 'We do not have a mobile number for your account: choose email' }]);
+export async function copyDestinations(platform: Platform, v: Viewer): Promise<CopyDestinations> {
+  if (v.kind === 'network') throw new NotFoundError();
+  const db = platform.db.read;
+  const [person, plan, account] = await Promise.all([personSummary(db, v.rootId), planOf(db, v.recordIds), v.kind === 'person' ? accountContact(db, v.userId) : undefined]);
+  if (!person) throw new NotFoundError();
+  const personName = `${person.given_name} ${person.family_name}`;
+  if (v.kind === 'person') {
+    if (!account) throw new NotFoundError();
+    return { personName, email: account.email, mobile: account.mobile, preferences: null, hasPlan: !!plan };
+  }
+  const prefs = parseJson<{ methods?: string[]; safeTimes?: string | null; mayLeaveMessage?: boolean | null }>(person.contact_preferences);
+  return {
+    personName,
+    email: person.email,
+    mobile: person.phone ? normaliseMobile(person.phone) : null,
+    preferences: prefs ? { methods: (prefs.methods ?? []).map((m) => METHOD_WORDS[m] ?? m), safeTimes: prefs.safeTimes ?? null, mayLeaveMessage: prefs.mayLeaveMessage ?? null } : null,
+    hasPlan: !!plan,
+  };
+}
+
+/**
+ * Sends the person a copy of their current plan by the channels chosen: the person, to the email and
+ * mobile they sign in with; a practitioner, when the person asked for it, to the contact details on
+ * their record. One message a channel and version in any hour (a second click sends nothing more);
+ * audited in the person's access log. Not found when there is no plan.
+ */
+export async function sendPlanCopy(platform: Platform, v: Viewer, channels: readonly CopyChannel[], address?: string | null): Promise<void> {
+  const [to, plan] = await Promise.all([copyDestinations(platform, v), currentPlan(platform.db.read, v.recordIds)]);
+  if (!plan) throw new NotFoundError();
+  const errors = [];
+  if (channels.includes('email') && !to.email) errors.push({ field: 'channels', message: v.kind === 'person' ? 'We do not have an email address for your account: choose a text message' : 'There is no email address on their record: choose a text message, or add their email to their record first' });
+  if (channels.includes('sms') && !to.mobile) errors.push({ field: 'channels', message: v.kind === 'person' ? 'We do not have a mobile number for your account: choose email' : 'There is no mobile number on their record: choose email, or add their mobile to their record first' });
+  if (errors.length) throw new InputError(errors.slice(0, 1));
   const crisis = platform.config.crisis;
   await platform.db.write(async (tx) => {
     const now = platform.clock.now();
     const hour = now.toISOString().slice(0, 13);
     const key = (channel: CopyChannel) => `safety-plan-copy:${plan.planId}:${plan.version}:${channel}:${hour}`;
-    if (channels.includes('email')) {
+    if (channels.includes('email') && to.email) {
       await enqueueMessage(tx, platform.clock, {
         channel: 'email',
-        to: contact.email,
+        to: to.email,
         kind: 'crisis.safety-plan-copy',
         personalisation: { subject: 'Your safety plan', body: planAsText(plan, crisis, `${platform.config.publicUrl}${paths.mySafetyPlan}`) },
         dedupeKey: key('email'),
         personId: v.rootId,
       });
     }
-    if (channels.includes('sms') && contact.mobile) {
-      await enqueueMessage(tx, platform.clock, { channel: 'sms', to: contact.mobile, kind: 'crisis.safety-plan-copy', personalisation: { body: planAsTextMessage(plan, crisis) }, dedupeKey: key('sms'), personId: v.rootId });
+    if (channels.includes('sms') && to.mobile) {
+      await enqueueMessage(tx, platform.clock, { channel: 'sms', to: to.mobile, kind: 'crisis.safety-plan-copy', personalisation: { body: planAsTextMessage(plan, crisis) }, dedupeKey: key('sms'), personId: v.rootId });
     }
     await audit(tx, now, v, 'crisis.safety-plan.send', plan.planId, address);
   });
-  return { email: channels.includes('email') ? contact.email : null, mobile: channels.includes('sms') ? contact.mobile : null };
-}
-
-/** Where the person's copy can go: their account's email and mobile (null when none). */
-export async function copyDestinations(platform: Platform, v: Viewer): Promise<{ email: string; mobile: string | null; hasPlan: boolean }> {
-  if (v.kind !== 'person') throw new NotFoundError();
-  const [contact, plan] = await Promise.all([accountContact(platform.db.read, v.userId), planOf(platform.db.read, v.recordIds)]);
-  if (!contact) throw new NotFoundError();
-  return { email: contact.email, mobile: contact.mobile, hasPlan: !!plan };
 }
 
 export interface SafetyPlanSummary extends ShownVersion {
