@@ -32,6 +32,8 @@ export interface RiskyEntry {
   at: Date;
   level: Exclude<RiskLevel, 'none'>;
   categories: readonly RiskCategory[];
+  /** The words are in a language the risk phrases cannot read (the request then says "Not screened for risk"). */
+  unscreened?: boolean;
 }
 
 /** What a request opened for an entry says in place of the person's words. */
@@ -65,7 +67,7 @@ export async function bringForwardForEntry(platform: Platform, tx: Kysely<DB>, r
   if (!r || r.status === 'closed') return { watched: false, contactBy: null };
   const riskLevel = RISK_RANK[entry.level] > RISK_RANK[r.risk_level] ? entry.level : r.risk_level;
   if (r.first_contact_at !== null) {
-    await updateRequest(tx, r.id, entry.at, { risk_level: riskLevel, risk_flags: withCategories(r.risk_flags, entry.categories) });
+    await updateRequest(tx, r.id, entry.at, { risk_level: riskLevel, risk_flags: withCategories(r.risk_flags, entry.categories), ...(entry.unscreened ? { words_unscreened: 1 } : {}) });
     return { watched: false, contactBy: null };
   }
   const wanted = urgencyFor(entry.level);
@@ -77,6 +79,7 @@ export async function bringForwardForEntry(platform: Platform, tx: Kysely<DB>, r
     urgency,
     risk_level: riskLevel,
     risk_flags: withCategories(r.risk_flags, entry.categories),
+    ...(entry.unscreened ? { words_unscreened: 1 } : {}),
     ...(earlier ? { contact_target_at: target.toISOString() } : {}),
   });
   // Timers of their own for the new target; the old ones find the request warned or breached already,
@@ -116,6 +119,7 @@ export async function raiseForOwnEntry(platform: Platform, tx: Kysely<DB>, entry
       urgency,
       risk_level: entry.level,
       risk_flags: withCategories(null, entry.categories),
+      words_unscreened: entry.unscreened ? 1 : 0,
       contact_target_at: target.toISOString(),
     },
     entry.at,

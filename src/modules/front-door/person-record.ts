@@ -101,7 +101,7 @@ export function frontDoorPersonSource(platform: Platform): PersonSource {
           await addEvent(tx, r.id, entry.at, entry.by, PERSON_ENTRY_EVENT, what);
           continue;
         }
-        const forward = await bringForwardForEntry(platform, tx, r.id, { ...entry, level: entry.risk.level, categories: entry.risk.categories });
+        const forward = await bringForwardForEntry(platform, tx, r.id, { ...entry, level: entry.risk.level, categories: entry.risk.categories, unscreened: entry.risk.unscreened === true });
         if (forward.watched) roundTheClock = true;
         await addEvent(tx, r.id, entry.at, entry.by, PERSON_ENTRY_EVENT, { ...what, riskLevel: entry.risk.level, risk: entry.risk.summary, contactBy: forward.contactBy });
       }

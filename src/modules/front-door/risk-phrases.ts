@@ -29,6 +29,7 @@
 // The lexicon is data (data/risk-lexicon.json): people who know the field can extend it without
 // reading this code. Its pattern language is described in the README beside this file.
 import lexiconData from './data/risk-lexicon.json' with { type: 'json' };
+import { screenability } from './language-check.ts';
 
 export type RiskCategory = 'suicidal-intent' | 'suicide-plan' | 'self-harm' | 'harm-to-others' | 'immediate-danger' | 'safeguarding';
 export type RiskLevel = 'high' | 'medium' | 'none';
@@ -643,11 +644,23 @@ export interface WordsScreened {
   categories: RiskCategory[];
   /** The categories in words, for a task or a log line ("Suicidal thoughts or intent, Self-harm"); empty at level none. */
   summary: string;
+  /** The words are in a language or alphabet the phrases cannot read (language-check.ts). */
+  unscreened: boolean;
 }
 
-/** Screens words someone wrote (outside a request for help: the person's own record) with the same phrases and rules. */
+/** What an entry the phrases cannot read is said to mean, in a task or a log line. */
+export const UNSCREENED_SUMMARY = 'not screened: written in a language the risk phrases cannot read';
+
+/**
+ * Screens words someone wrote (outside a request for help: the person's own record) with the same
+ * phrases and rules. Words the phrases cannot read count as medium risk (hazard H8): read by a person
+ * within hours, not taken for "no risk".
+ */
 export function screenWords(text: string): WordsScreened {
   const { level, flags } = detectRisk(text);
   const categories = [...new Set(flags.map((f) => f.category))];
-  return { level, categories, summary: categories.map((c) => RISK_CATEGORY_TEXT[c]).join(', ') };
+  const summary = categories.map((c) => RISK_CATEGORY_TEXT[c]).join(', ');
+  const unscreened = !screenability(text).screenable;
+  if (unscreened && level === 'none') return { level: 'medium', categories, summary: UNSCREENED_SUMMARY, unscreened };
+  return { level, categories, summary: unscreened ? `${summary}; the rest ${UNSCREENED_SUMMARY}` : summary, unscreened };
 }

@@ -202,5 +202,23 @@ for (const dialect of testDialects()) {
       assert.equal(all[0]?.risk_level, 'none');
       assert.deepEqual((await entryEvents(submitted.id)).map((e) => Object.keys(JSON.parse(String(e.detail)))), [['entryId'], ['entryId'], ['entryId']]);
     });
+
+    it('counts words the risk phrases cannot read as medium risk: the request is brought forward and says they were not screened (H8, H19)', async () => {
+      t.clock.set('2026-12-06T15:00:00.000Z'); // last: after every other test's sign-in (one-time codes work once)
+      const submitted = await personWithRequest(t, aPerson());
+      const { browser } = await personOnline(submitted.personId);
+      const res = await browser.post(paths.myEntries, { body: 'Nie daję już rady, nie śpię wcale i boję się, co mogę sobie zrobić' });
+      assert.equal(res.headers.location, `${paths.myEntries}?added=urgent`, 'the person is told what to do in danger now');
+      const [r, ...more] = await t.db.read.selectFrom('requests').select(['id', 'urgency', 'risk_level', 'words_unscreened', 'contact_target_at']).where('person_id', '=', submitted.personId).execute();
+      assert.equal(more.length, 0);
+      assert.deepEqual({ urgency: r?.urgency, risk: r?.risk_level, unscreened: Number(r?.words_unscreened) }, { urgency: 'urgent', risk: 'medium', unscreened: 1 });
+      assert.equal(r?.contact_target_at, '2026-12-06T19:00:00.000Z', 'four hours from the entry');
+      const [event] = await entryEvents(r!.id);
+      assert.equal(JSON.parse(String(event?.detail)).risk, 'not screened: written in a language the risk phrases cannot read');
+      const page = await (await hubPractitioner()).get(frontDoorPaths.request(r!.id));
+      assert.match(page.body, /Not screened for risk/);
+      // English without risk words stays an ordinary entry.
+      assert.equal((await browser.post(paths.myEntries, { body: 'Went for a long walk with my sister today and felt a bit better.' })).headers.location, `${paths.myEntries}?added=1`);
+    });
   });
 }

@@ -251,7 +251,7 @@ export async function myEntries(platform: Platform, actor: Actor, address: strin
 export async function announceAndMakeSureSomeoneKnows(platform: Platform, tx: Kysely<DB>, added: EntryAdded): Promise<boolean> {
   const notice = await announceEntry(platform, tx, added);
   if (added.risk.level === 'none' || notice.roundTheClock) return notice.roundTheClock;
-  await raiseForOwnEntry(platform, tx, { kind: added.kind, id: added.id, personId: added.personId, by: added.by, at: added.at, level: added.risk.level, categories: added.risk.categories });
+  await raiseForOwnEntry(platform, tx, { kind: added.kind, id: added.id, personId: added.personId, by: added.by, at: added.at, level: added.risk.level, categories: added.risk.categories, unscreened: added.risk.unscreened === true });
   return true;
 }
 

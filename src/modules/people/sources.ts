@@ -84,6 +84,8 @@ export interface EntryRisk {
   categories: readonly RiskCategory[];
   /** The categories in words ("Suicidal thoughts or intent, Self-harm"); empty at level none. */
   summary: string;
+  /** Written in a language the risk phrases cannot read: counted as medium risk, and said so. */
+  unscreened?: boolean;
 }
 
 /** What a module did with an entry. */
