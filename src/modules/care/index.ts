@@ -14,6 +14,7 @@ export { seed } from './seed.ts';
 export { paths as carePaths } from './paths.ts';
 /** Caseloads: a module shows its risk flags (open crisis episodes, front door risk) on caseloads by registering a source. */
 export { type RiskFlagSource, registerRiskFlagSource } from './caseload.ts';
+export { type FinishedTask, registerTaskWatcher, type TaskWatcher } from './task-watchers.ts';
 // Care coordination and the shared plan: the access check every page about a coordination goes through, and opening from a front door decision.
 export {
   auditCoordination,

@@ -13,6 +13,7 @@ import { teamMembers } from './caseload-store.ts';
 import { CARE_READ, CARE_TEAM_READ, CARE_WRITE } from './notes.ts';
 import { paths } from './paths.ts';
 import { afterTaskCancelled } from './plan.ts';
+import { taskFinished } from './task-watchers.ts';
 import { assignTask, finishTask, openTasksAssignedTo, openTasksOfTeams, type Task, type TaskListRow, taskById, taskRow } from './tasks.ts';
 
 type UserActor = Extract<Actor, { kind: 'user' }>;
@@ -128,6 +129,8 @@ export async function finishFromPage(platform: Platform, actor: Actor, taskId: s
     if (task.assignee_id && task.assignee_id !== me.userId && !isLeadOf(me, task.team_id)) throw new InputError([{ field: 'status', message: 'Only the person it is assigned to, or a team lead, can finish this task' }]);
     const now = platform.clock.now();
     await finishTask(tx, { taskId, status: form.status, by: me.userId, at: now, note: form.note ?? null, expectedVersion: form.version });
+    // The module that made it hears of it (the crisis board drops a follow-up done).
+    await taskFinished(platform, tx, task, form.status, now);
     // A plan action's task cancelled by someone else: its key worker is told (plan.ts).
     if (form.status === 'cancelled') await afterTaskCancelled(platform, tx, task, me.userId, form.note ?? null);
     if (task.person_id) {

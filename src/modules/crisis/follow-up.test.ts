@@ -8,10 +8,11 @@ import { testDialects } from '../../platform/db/testing.ts';
 import { runDueTimers } from '../../platform/jobs/timers.ts';
 import { Browser, buildTestApp, type TestApp } from '../../testing/app.ts';
 import { signIn } from '../../testing/auth.ts';
-import { finishTask } from '../care/index.ts';
+import { carePaths, finishTask } from '../care/index.ts';
 import { personWithoutRequest } from '../people/testing.ts';
 import { boardRows } from './board.ts';
 import { type CrisisAlliance, createCrisisAlliance, messagesTo } from './episode-testing.ts';
+import { BOARD_CHANNEL } from './episode-store.ts';
 import { FOLLOW_UP_OVERDUE_TIMER, scheduleFollowUp } from './follow-up.ts';
 import { paths } from './paths.ts';
 import { insertPlan, insertVersion } from './safety-plan-store.ts';
@@ -113,6 +114,23 @@ for (const dialect of testDialects()) {
       assert.equal((await followUp(made.followUpId)).escalated_at, null);
       const timer = await t.db.read.selectFrom('timers').select('status').where('dedupe_key', '=', `${FOLLOW_UP_OVERDUE_TIMER}:${made.followUpId}`).executeTakeFirstOrThrow();
       assert.equal(timer.status, 'done', 'the timer ran and found nothing to do');
+    });
+
+    it('a follow-up marked done on its task page leaves every board at once: a live event on the board channel (H13)', async () => {
+      t.clock.set('2026-12-11T10:00:00.000Z');
+      const personId = await personWithoutRequest(t);
+      const made = await t.db.write((tx) => scheduleFollowUp(t.platform, tx, { personId, teamId: a.crisisTeamId, dischargedAt: t.clock.now(), from: 'crisis-house', sourceId: 'stay-live-1' }));
+      assert.ok((await boardRows(t.platform, a.crisisPractitioner.actor)).followUps.some((f) => f.id === made.followUpId));
+      const boardEvents = async () =>
+        (await t.db.read.selectFrom('live_events').select(['payload']).where('channel', '=', BOARD_CHANNEL).orderBy('id').execute()).map((e) => JSON.parse(String(e.payload)) as { followUpId?: string; change: string });
+      const before = (await boardEvents()).length;
+      const b = new Browser(t.app);
+      await signIn(b, a.crisisPractitioner, t.clock);
+      await b.get(carePaths.task(made.taskId));
+      const done = await b.post(carePaths.taskFinish(made.taskId), { version: '1', status: 'done', note: 'Rang them: doing better, seeing their GP on Friday' });
+      assert.equal(done.statusCode, 303);
+      assert.deepEqual((await boardEvents()).slice(before), [{ teamId: a.crisisTeamId, followUpId: made.followUpId, change: 'follow-up-done' }]);
+      assert.ok(!(await boardRows(t.platform, a.crisisPractitioner.actor)).followUps.some((f) => f.id === made.followUpId), 'no longer due');
     });
 
     it('one discharge makes one follow-up, however often it is recorded', async () => {

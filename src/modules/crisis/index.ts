@@ -2,13 +2,14 @@
 // places (alternatives to admission) and holds, safety plans, follow-up within 72 hours, measures.
 import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../../platform/context.ts';
-import { registerRiskFlagSource } from '../care/index.ts';
+import { registerRiskFlagSource, registerTaskWatcher } from '../care/index.ts';
 import boardRoutes from './board.ts';
 import boardEventRoutes from './board-events.ts';
 import episodeRoutes from './episode-routes.ts';
 import measuresRoutes from './measures.ts';
 import placeRoutes from './place-routes.ts';
 import { crisisRiskFlags } from './risk-flag-store.ts';
+import { followUpFinished } from './follow-up.ts';
 import safetyPlanRoutes from './safety-plan-routes.ts';
 
 export { seed } from './seed.ts';
@@ -26,6 +27,8 @@ export default async function crisis(app: FastifyInstance, opts: { platform: Pla
   const { platform } = opts;
   // Caseloads show an open episode and a follow-up still to do as risk flags.
   registerRiskFlagSource(platform, { name: 'crisis', flagsOf: crisisRiskFlags });
+  // A follow-up done (or cancelled) from the task pages leaves every board at once (H13).
+  registerTaskWatcher(platform, { source: 'crisis', finished: followUpFinished });
   // Each part of the module registers its routes here, one line each.
   await app.register(safetyPlanRoutes, { platform });
   await app.register(placeRoutes, { platform });
