@@ -10,6 +10,7 @@
 // 'safety-plan' read it. Every save is a new version (who, when, in what role, with the person or
 // not); a save made from an older version is refused (PlanChanged) and nothing is lost. Every view
 // and change is audited with the person's id, so it shows in their access log.
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { recordAudit } from '../../platform/access/audit.ts';
@@ -572,19 +573,21 @@ export async function sendPlanCopy(platform: Platform, v: Viewer, channels: read
   await platform.db.write(async (tx) => {
     const now = platform.clock.now();
     const hour = now.toISOString().slice(0, 13);
-    const key = (channel: CopyChannel) => `safety-plan-copy:${plan.planId}:${plan.version}:${channel}:${hour}`;
+    // One copy a version, channel and recipient in any hour: a second click sends nothing more, a copy
+    // to another address (the person's own, then the one on their record) still goes.
+    const key = (channel: CopyChannel, recipient: string) => `safety-plan-copy:${plan.planId}:${plan.version}:${channel}:${createHash('sha256').update(recipient).digest('hex').slice(0, 16)}:${hour}`;
     if (channels.includes('email') && to.email) {
       await enqueueMessage(tx, platform.clock, {
         channel: 'email',
         to: to.email,
         kind: 'crisis.safety-plan-copy',
         personalisation: { subject: 'Your safety plan', body: planAsText(plan, crisis, `${platform.config.publicUrl}${paths.mySafetyPlan}`) },
-        dedupeKey: key('email'),
+        dedupeKey: key('email', to.email),
         personId: v.rootId,
       });
     }
     if (channels.includes('sms') && to.mobile) {
-      await enqueueMessage(tx, platform.clock, { channel: 'sms', to: to.mobile, kind: 'crisis.safety-plan-copy', personalisation: { body: planAsTextMessage(plan, crisis) }, dedupeKey: key('sms'), personId: v.rootId });
+      await enqueueMessage(tx, platform.clock, { channel: 'sms', to: to.mobile, kind: 'crisis.safety-plan-copy', personalisation: { body: planAsTextMessage(plan, crisis) }, dedupeKey: key('sms', to.mobile), personId: v.rootId });
     }
     await audit(tx, now, v, 'crisis.safety-plan.send', plan.planId, address);
   });
