@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { paths } from '../../src/modules/crisis/paths.ts';
-import { aPerson, personWithRequest } from '../../src/modules/people/testing.ts';
+import { aPerson, createAlliance, personWithRequest } from '../../src/modules/people/testing.ts';
+import { startSession } from '../../src/platform/auth/sessions.ts';
+import { cookieName } from '../../src/platform/http/security.ts';
 import { createTestPersonAccount } from '../../src/testing/auth.ts';
 import { BROWSER_TEST, type BrowserHarness, chromiumSkip, expectNoAxeViolations, pressEnterAndWait, signInWithCode, startBrowserApp, submit, tabTo } from './browser.ts';
 
@@ -96,6 +98,40 @@ describe('a safety plan, in a browser', { skip: chromiumSkip() }, () => {
     await pressEnterAndWait(page);
     assert.equal(pathOf(page), paths.mySafetyPlan);
     assert.match((await page.locator('.nhsuk-notification-banner').textContent()) ?? '', /Your safety plan has been sent by text message/);
+    await expectNoAxeViolations(page);
+    h.expectOnlyAppRequests();
+    await page.context().close();
+  });
+
+  it('a practitioner sends the plan to the person’s phone when they ask: refused first without their agreement, with no axe violation', BROWSER_TEST, async () => {
+    const a = await createAlliance(h.test);
+    const { personId } = await personWithRequest(h.test, aPerson({ phone: '07700 900 654' }));
+    const sessionId = await h.test.db.write((tx) => startSession(tx, h.test.config, h.test.clock.now(), { userId: a.hubPractitioner.userId, stage: 'full' }));
+    const page = await h.newPage();
+    await page.context().addCookies([{ name: cookieName(h.test.config, 'session'), value: sessionId, url: h.origin }]);
+    await page.goto(h.url(paths.safetyPlanEdit(personId)));
+    await page.getByLabel('Step 1: My warning signs', { exact: true }).fill('Not sleeping');
+    await page.getByLabel('Yes', { exact: true }).check();
+    await submit(page, 'Save the plan');
+    assert.equal(pathOf(page), paths.safetyPlan(personId));
+
+    await tabTo(page, page.getByRole('link', { name: 'Send it to their email or phone' }));
+    await pressEnterAndWait(page);
+    assert.equal(pathOf(page), paths.safetyPlanSend(personId));
+    await expectNoAxeViolations(page);
+    await tabTo(page, page.getByRole('checkbox', { name: /By text message to 07700 900 654/ }));
+    await page.keyboard.press('Space');
+    await tabTo(page, page.getByRole('button', { name: 'Send the safety plan' }));
+    await pressEnterAndWait(page);
+    assert.match((await page.locator('.nhsuk-error-summary').textContent()) ?? '', /Confirm the person asked for a copy/);
+    assert.equal(await page.getByRole('checkbox', { name: /By text message to/ }).isChecked(), true, 'what was chosen is kept');
+    await expectNoAxeViolations(page);
+    await tabTo(page, page.getByRole('checkbox', { name: /asked for a copy, sent to these details/ }));
+    await page.keyboard.press('Space');
+    await tabTo(page, page.getByRole('button', { name: 'Send the safety plan' }));
+    await pressEnterAndWait(page);
+    assert.equal(pathOf(page), paths.safetyPlan(personId));
+    assert.match((await page.locator('.nhsuk-notification-banner').textContent()) ?? '', /The safety plan has been sent by text message/);
     await expectNoAxeViolations(page);
     h.expectOnlyAppRequests();
     await page.context().close();
