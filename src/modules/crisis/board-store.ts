@@ -77,6 +77,24 @@ export function boardCountsQuery(db: Kysely<DB>, scope: BoardScope, nowIso: stri
   ]);
 }
 
+/**
+ * The earliest response target still to come among the open episodes in scope not yet answered: the
+ * moment the board's overdue count next changes by itself (board.ts keeps a board no longer than that).
+ */
+export async function nextTargetAfter(db: Kysely<DB>, scope: BoardScope, nowIso: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('crisis_episodes as e')
+    .select('e.target_at')
+    .where('e.status', '=', 'open')
+    .where('e.responded_at', 'is', null)
+    .where(visible(scope))
+    .where('e.target_at', '>', nowIso)
+    .orderBy('e.target_at')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.target_at ?? null;
+}
+
 const BOARD_COLUMNS = ['e.id', 'e.reference', 'e.priority', 'e.target_at', 'e.first_contact_at', 'e.responded_at', 'e.status', 'e.source', 'e.person_id', 'e.postcode_district', 'e.next_action', 'e.team_id'] as const;
 
 /** Open episodes in scope still waiting for a response, the nearest target first (read from the index as far as the page reaches). */

@@ -13,7 +13,7 @@ import { Browser, buildTestApp, type TestApp } from '../../testing/app.ts';
 import { signIn } from '../../testing/auth.ts';
 import { seed as peopleSeed } from '../people/index.ts';
 import { aPerson, personWithoutRequest } from '../people/testing.ts';
-import { boardRows, timeLeft } from './board.ts';
+import { BOARD_READ_KEPT_MS, boardRows, timeLeft } from './board.ts';
 import { boardCountsQuery, waitingEpisodesQuery } from './board-store.ts';
 import { seedEpisodesDemo } from './episode-seed.ts';
 import { type CrisisAlliance, createCrisisAlliance } from './episode-testing.ts';
@@ -242,6 +242,58 @@ for (const dialect of testDialects()) {
       } finally {
         await t.close();
       }
+    });
+  });
+
+  describe(`boards sharing one read (${dialect.name})`, { skip: dialect.skip }, () => {
+    let t: TestApp;
+    let a: CrisisAlliance;
+    before(async () => {
+      t = await buildTestApp(dialect);
+      t.clock.set('2026-12-02T18:00:00.000Z');
+      a = await createCrisisAlliance(t);
+    });
+    after(async () => {
+      await t?.close();
+    });
+
+    it('share one read while nothing on them changes; a change, the next target passing or the time kept ends it; the clock is read at each render (H13)', async () => {
+      const p = a.crisisPractitioner.actor;
+      const e = await openEpisode(t.platform, p, { source: 'phone', priority: 'very-urgent', summary: 'Sister worried.', nextAction: 'Call back' });
+      const version = () => t.app.live.latestId();
+      const board = async (v?: number) => boardRows(t.platform, p, t.db.read, 1, v);
+      const nextAction = async (v?: number) => (await board(v)).rows.find((r) => r.id === e.id)?.nextAction;
+      const behindTheBack = (text: string) => t.db.write((tx) => tx.updateTable('crisis_episodes').set({ next_action: text }).where('id', '=', e.id).execute());
+
+      const v1 = await version();
+      assert.equal(await nextAction(v1), 'Call back');
+      // Written without a live event (as no change through Mutual is): a board of the same version keeps its read…
+      await behindTheBack('Written behind the board');
+      assert.equal(await nextAction(v1), 'Call back', 'the read is shared');
+      // …a board read without a version reads afresh (the tests' and tools' way)…
+      assert.equal(await nextAction(), 'Written behind the board');
+      // …and so does every board once a change publishes its event.
+      await openEpisode(t.platform, p, { source: 'walk-in', priority: 'routine', summary: 'Walked in.' });
+      const v2 = await version();
+      assert.ok(v2 > v1);
+      assert.equal(await nextAction(v2), 'Written behind the board');
+      assert.equal((await board(v2)).counts.open, 2);
+
+      // The clock: time left is worked out at each render, and the overdue count is read again when the next target passes.
+      t.clock.advance(3 * 3_600_000 + 59 * MIN); // one minute before the very urgent target
+      assert.match((await board(v2)).rows.find((r) => r.id === e.id)!.timeLeft.text, /^1 minute left$/, 'worked out at the render');
+      t.clock.advance(50_000); // ten seconds before it: read again (kept time over), and kept until the target
+      assert.equal((await board(v2)).counts.overdue, 0);
+      t.clock.advance(20_000); // ten seconds after, well within the time a read is kept
+      const after = await board(v2);
+      assert.equal(after.counts.overdue, 1, 'read again: the target passed');
+      assert.equal(after.rows.find((r) => r.id === e.id)!.timeLeft.overdue, true);
+
+      // Kept no longer than BOARD_READ_KEPT_MS, whatever else.
+      await behindTheBack('Written later still');
+      assert.equal(await nextAction(v2), 'Written behind the board');
+      t.clock.advance(BOARD_READ_KEPT_MS + 1000);
+      assert.equal(await nextAction(v2), 'Written later still');
     });
   });
 }

@@ -9,6 +9,7 @@
 // WCAG 2.2.1 (timing adjustable) and axe's meta-refresh rule, so it is never the default.
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import { type Actor, can, GRANTS } from '../../platform/access/policy.ts';
 import type { Platform } from '../../platform/context.ts';
 import type { CrisisDutyTable, CrisisPriority, DB } from '../../platform/db/tables.ts';
@@ -16,7 +17,7 @@ import { InputError, NotFoundError } from '../../platform/http/problems.ts';
 import { formatDuration, formatTime } from '../../platform/views/format.ts';
 import { peoplePaths } from '../people/index.ts';
 import { boardLive } from './board-events.ts';
-import { activeShiftById, answeredEpisodesPage, boardCounts, boardResponderNames, dutyShiftsBetween, dutyShiftsFrom, insertShift, markShiftRemoved, respondingEpisodeIds, waitingEpisodesPage } from './board-store.ts';
+import { activeShiftById, answeredEpisodesPage, boardCounts, boardResponderNames, dutyShiftsBetween, dutyShiftsFrom, insertShift, markShiftRemoved, nextTargetAfter, respondingEpisodeIds, waitingEpisodesPage } from './board-store.ts';
 import { crisisTeamsAmong, publishBoardChange } from './episode-store.ts';
 import { type DischargedFrom, followUpsDue } from './follow-up.ts';
 import { paths } from './paths.ts';
@@ -110,7 +111,7 @@ export interface Board {
   pages: number;
   pageSize: number;
   followUps: { id: string; from: string; dueAt: string; dueText: string; overdue: boolean; escalated: boolean; personHref: string | null; teamId: string }[];
-  duty: { id: string; name: string; role: string; starts: string; ends: string; onNow: boolean; teamId: string }[];
+  duty: { id: string; name: string; role: string; starts: string; ends: string; onNow: boolean; phone: string | null; teamId: string }[];
   /** The board's teams with nobody on their duty rota at this moment: escalations then reach their leads only (H14). */
   nobodyOnDuty: { id: string; name: string }[];
 }
@@ -122,39 +123,63 @@ function boardTeamIds(actor: Extract<Actor, { kind: 'user' }>): string[] {
   return [...new Set(actor.memberships.filter((m) => m.teamId && GRANTS[m.role]?.includes(READ)).map((m) => m.teamId as string))];
 }
 
+/** What a board reads from the database: everything it shows that does not depend on the clock. */
+interface BoardRead {
+  counts: { open: number; waiting: number; overdue: number };
+  /** When the overdue count next changes by itself (the next target to pass), or null. */
+  nextTarget: string | null;
+  page: number;
+  pages: number;
+  episodes: Awaited<ReturnType<typeof waitingEpisodesPage>>;
+  responders: Awaited<ReturnType<typeof boardResponderNames>>;
+  followUps: Awaited<ReturnType<typeof followUpsDue>>;
+  /** Shifts not ended and starting within DUTY_WINDOW_HOURS of when it was read. */
+  shifts: Awaited<ReturnType<typeof dutyShiftsBetween>>;
+}
+
 /**
- * The board for this actor: the open episodes of their crisis teams and those they respond to,
- * unanswered ones first by time left, then answered ones by priority and target, a page at a time
- * (counted in the database, so a board of 10,000 reads 50). Nothing about a person but the postcode
- * district, so viewing the board reads no one's record.
+ * How long a board read is used at most (hazard H13). Within it, a board is read again as soon as
+ * anything on it changes (every change publishes a live event, and the read is kept only for the
+ * newest event's id it was read at), and when its overdue count changes by itself (the next target
+ * passes). What it shows of the clock (time left, due in, on duty now) is worked out at each render.
+ * This bounds what changes with no event: a shift coming within the next 12 hours, a name changed.
  */
-export async function boardRows(platform: Platform, actor: Actor, db: Kysely<DB> = platform.db.read, page = 1): Promise<Board> {
-  if (actor.kind !== 'user') throw new NotFoundError();
-  const now = platform.clock.now();
+export const BOARD_READ_KEPT_MS = 30_000;
+
+interface KeptRead {
+  version: number;
+  until: number;
+  read: BoardRead;
+}
+
+/** Board reads by database, keyed by the scope (teams, episodes responded to) and page. */
+const keptReads = new WeakMap<object, LRUCache<string, KeptRead>>();
+
+function keptReadsOf(db: object): LRUCache<string, KeptRead> {
+  let kept = keptReads.get(db);
+  if (!kept) {
+    kept = new LRUCache<string, KeptRead>({ max: 500 });
+    keptReads.set(db, kept);
+  }
+  return kept;
+}
+
+async function readBoard(db: Kysely<DB>, scope: { teamIds: string[]; responding: string[] }, asked: number, now: Date): Promise<BoardRead> {
   const nowIso = now.toISOString();
-  const mine = boardTeamIds(actor);
-  // Queries that do not need each other's answers go together: on PostgreSQL each is a round trip,
-  // and a board read one after another spent more time waiting than working.
-  // Open episodes of other teams the actor responds to: few, read first (board-store.ts). Every
-  // episode belongs to a crisis team, so "not one of mine" is "not one of my crisis teams".
-  const [mineCrisis, responding] = await Promise.all([crisisTeamsAmong(db, mine), respondingEpisodeIds(db, actor.userId, mine)]);
-  const teams = mineCrisis.map((t) => ({ id: t.id, name: t.name }));
-  const teamIds = teams.map((t) => t.id);
-  const scope = { teamIds, responding };
   // Waiting ones (by target, from the index), then answered ones (the most urgent first, by target),
   // each read only as far as this page reaches. The page asked for is read beside the counts, and
   // read again only when it was past the last page.
-  const asked = Math.max(1, Math.floor(page) || 1);
-  const [counts, waitingAsked, followUpsDueNow, duty] = await Promise.all([
+  const [counts, nextTarget, waitingAsked, followUps, shifts] = await Promise.all([
     boardCounts(db, scope, nowIso),
+    nextTargetAfter(db, scope, nowIso),
     waitingEpisodesPage(db, scope, BOARD_PAGE_SIZE, (asked - 1) * BOARD_PAGE_SIZE),
-    followUpsDue(db, teamIds),
-    dutyTonight(db, teamIds, now),
+    followUpsDue(db, scope.teamIds),
+    dutyShiftsBetween(db, scope.teamIds, nowIso, new Date(now.getTime() + DUTY_WINDOW_HOURS * 3_600_000).toISOString()),
   ]);
   const pages = Math.max(1, Math.ceil(counts.open / BOARD_PAGE_SIZE));
-  const shown = Math.min(asked, pages);
-  const offset = (shown - 1) * BOARD_PAGE_SIZE;
-  const waiting = shown === asked ? waitingAsked : offset < counts.waiting ? await waitingEpisodesPage(db, scope, BOARD_PAGE_SIZE, offset) : [];
+  const page = Math.min(asked, pages);
+  const offset = (page - 1) * BOARD_PAGE_SIZE;
+  const waiting = page === asked ? waitingAsked : offset < counts.waiting ? await waitingEpisodesPage(db, scope, BOARD_PAGE_SIZE, offset) : [];
   const answeredWanted = BOARD_PAGE_SIZE - waiting.length;
   const answered = answeredWanted > 0 && counts.open > counts.waiting ? await answeredEpisodesPage(db, scope, answeredWanted, Math.max(0, offset - counts.waiting)) : [];
   const episodes = [...waiting, ...answered];
@@ -163,9 +188,14 @@ export async function boardRows(platform: Platform, actor: Actor, db: Kysely<DB>
     db,
     episodes.map((e) => e.id),
   );
+  return { counts, nextTarget, page, pages, episodes, responders, followUps, shifts };
+}
+
+/** The board as shown at `now`, from what was read (now or a moment ago). */
+function present(read: BoardRead, teams: { id: string; name: string }[], now: Date): Board {
   const byEpisode = new Map<string, string[]>();
-  for (const r of responders) byEpisode.set(r.episode_id, [...(byEpisode.get(r.episode_id) ?? []), r.display_name]);
-  const rows = episodes.map(
+  for (const r of read.responders) byEpisode.set(r.episode_id, [...(byEpisode.get(r.episode_id) ?? []), r.display_name]);
+  const rows = read.episodes.map(
     (e): BoardRow => ({
       id: e.id,
       reference: e.reference,
@@ -183,7 +213,7 @@ export async function boardRows(platform: Platform, actor: Actor, db: Kysely<DB>
       teamId: e.team_id,
     }),
   );
-  const followUps = followUpsDueNow.map((f) => {
+  const followUps = read.followUps.map((f) => {
     const left = new Date(f.dueAt).getTime() - now.getTime();
     return {
       id: f.id,
@@ -196,8 +226,42 @@ export async function boardRows(platform: Platform, actor: Actor, db: Kysely<DB>
       teamId: f.teamId,
     };
   });
+  const duty = dutyAt(read.shifts, now);
   const nobodyOnDuty = teams.filter((t) => !duty.some((d) => d.teamId === t.id && d.onNow));
-  return { now, teams, rows, counts, page: shown, pages, pageSize: BOARD_PAGE_SIZE, followUps, duty, nobodyOnDuty };
+  return { now, teams, rows, counts: read.counts, page: read.page, pages: read.pages, pageSize: BOARD_PAGE_SIZE, followUps, duty, nobodyOnDuty };
+}
+
+/**
+ * The board for this actor: the open episodes of their crisis teams and those they respond to,
+ * unanswered ones first by time left, then answered ones by priority and target, a page at a time
+ * (counted in the database, so a board of 10,000 reads 50). Nothing about a person but the postcode
+ * district, so viewing the board reads no one's record.
+ *
+ * `version`, when given, is the newest live event's id, read just before (the page's `boardLive`):
+ * boards of the same scope and page then share one read until anything on them changes (H13), so a
+ * change that sends every open board to fetch the page again costs one read, not one a board.
+ */
+export async function boardRows(platform: Platform, actor: Actor, db: Kysely<DB> = platform.db.read, page = 1, version?: number): Promise<Board> {
+  if (actor.kind !== 'user') throw new NotFoundError();
+  const now = platform.clock.now();
+  const mine = boardTeamIds(actor);
+  // Queries that do not need each other's answers go together: on PostgreSQL each is a round trip,
+  // and a board read one after another spent more time waiting than working.
+  // Open episodes of other teams the actor responds to: few, read first (board-store.ts). Every
+  // episode belongs to a crisis team, so "not one of mine" is "not one of my crisis teams".
+  const [mineCrisis, responding] = await Promise.all([crisisTeamsAmong(db, mine), respondingEpisodeIds(db, actor.userId, mine)]);
+  const teams = mineCrisis.map((t) => ({ id: t.id, name: t.name }));
+  const scope = { teamIds: teams.map((t) => t.id), responding };
+  const asked = Math.max(1, Math.floor(page) || 1);
+  if (version === undefined) return present(await readBoard(db, scope, asked, now), teams, now);
+  const kept = keptReadsOf(db);
+  const key = `${[...scope.teamIds].sort().join(',')}|${[...responding].sort().join(',')}|${asked}`;
+  const found = kept.get(key);
+  if (found && found.version === version && now.getTime() < found.until) return present(found.read, teams, now);
+  const read = await readBoard(db, scope, asked, now);
+  const until = Math.min(now.getTime() + BOARD_READ_KEPT_MS, read.nextTarget ? new Date(read.nextTarget).getTime() : Number.POSITIVE_INFINITY);
+  kept.set(key, { version, until, read });
+  return present(read, teams, now);
 }
 
 // ---- the duty rota ----
@@ -205,17 +269,24 @@ export async function boardRows(platform: Platform, actor: Actor, db: Kysely<DB>
 export async function dutyTonight(db: Kysely<DB>, teamIds: readonly string[], now: Date) {
   if (teamIds.length === 0) return [];
   const until = new Date(now.getTime() + DUTY_WINDOW_HOURS * 3_600_000);
-  const rows = await dutyShiftsBetween(db, teamIds, now.toISOString(), until.toISOString());
-  return rows.map((r) => ({
-    id: r.id,
-    name: r.display_name,
-    role: DUTY_ROLE_TEXT[r.duty_role],
-    starts: r.starts_at,
-    ends: r.ends_at,
-    onNow: r.starts_at <= now.toISOString(),
-    phone: r.phone,
-    teamId: r.team_id,
-  }));
+  return dutyAt(await dutyShiftsBetween(db, teamIds, now.toISOString(), until.toISOString()), now);
+}
+
+/** The shifts not yet ended at `now`, as the board lists them, each saying whether it is on now. */
+function dutyAt(shifts: Awaited<ReturnType<typeof dutyShiftsBetween>>, now: Date) {
+  const nowIso = now.toISOString();
+  return shifts
+    .filter((r) => r.ends_at > nowIso)
+    .map((r) => ({
+      id: r.id,
+      name: r.display_name,
+      role: DUTY_ROLE_TEXT[r.duty_role],
+      starts: r.starts_at,
+      ends: r.ends_at,
+      onNow: r.starts_at <= nowIso,
+      phone: r.phone,
+      teamId: r.team_id,
+    }));
 }
 
 /** Shifts of a team from the start of today on, for the rota page. */
@@ -249,7 +320,7 @@ export default async function boardRoutes(app: FastifyInstance, opts: { platform
     // The newest live event before the rows: the page's live updates resume after it (board-events.ts).
     const live = await boardLive(app);
     const asked = Number.parseInt(request.query.page ?? '1', 10);
-    const board = await boardRows(platform, request.actor, platform.db.read, Number.isFinite(asked) ? Math.min(asked, 100_000) : 1);
+    const board = await boardRows(platform, request.actor, platform.db.read, Number.isFinite(asked) ? Math.min(asked, 100_000) : 1, live.lastId);
     const refreshing = request.query.refresh === String(REFRESH_SECONDS);
     const canManageDuty = can(request.actor, DUTY_MANAGE);
     /** The board's address with this page and the refresh choice. */
