@@ -559,8 +559,8 @@ export async function copyDestinations(platform: Platform, v: Viewer): Promise<C
 /**
  * Sends the person a copy of their current plan by the channels chosen: the person, to the email and
  * mobile they sign in with; a practitioner, when the person asked for it, to the contact details on
- * their record. One message a channel and version in any hour (a second click sends nothing more);
- * audited in the person's access log. Not found when there is no plan.
+ * their record. One message a version, channel and recipient in any hour (a second click sends
+ * nothing more); audited in the person's access log. Not found when there is no plan.
  */
 export async function sendPlanCopy(platform: Platform, v: Viewer, channels: readonly CopyChannel[], address?: string | null): Promise<void> {
   const [to, plan] = await Promise.all([copyDestinations(platform, v), currentPlan(platform.db.read, v.recordIds)]);
