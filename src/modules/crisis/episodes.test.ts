@@ -388,8 +388,12 @@ for (const dialect of testDialects()) {
       assert.equal((await (await as(a.outsider)).get(paths.episode(opened.id))).statusCode, 404);
     });
 
-    it('at night, tells whoever is on the duty rota now, beside the leads, of an episode nobody is answering, and texts the duty mobile (H14)', async () => {
+    it('at night, tells whoever is on the duty rota now, beside the leads, of an episode nobody is answering, and texts the duty mobile, and tells them again while nobody responds (H14)', async () => {
       t.clock.set('2026-12-19T01:00:00.000Z');
+      // Every due timer, however many the earlier tests left (a pass takes 50).
+      const runAllDue = async () => {
+        while ((await runDueTimers(t.platform)).claimed > 0);
+      };
       const shift = (m: Member, role: 'duty-senior' | 'responder', startsAt: string, endsAt: string, phone: string | null) =>
         t.db.write((tx) => addShift(tx, { teamId: a.crisisTeamId, userId: m.userId, role, startsAt: new Date(startsAt), endsAt: new Date(endsAt), phone, by: a.crisisLead.userId, at: t.clock.now() }));
       await shift(a.crisisColleague, 'duty-senior', '2026-12-18T19:00:00.000Z', '2026-12-19T07:00:00.000Z', '07700900111');
@@ -398,10 +402,10 @@ for (const dialect of testDialects()) {
       const e = await openEpisode(t.platform, a.crisisLead.actor, { source: 'phone', priority: 'emergency', summary: 'Caller in a phone box, line dropped.' });
       const about = async (m: Member, kind: string) => (await messagesTo(t, m.email, kind)).filter((x) => String(x.personalisation).includes(e.reference)).length;
       t.clock.advance(45 * 60_000);
-      await runDueTimers(t.platform);
+      await runAllDue();
       assert.deepEqual([await about(a.crisisColleague, 'crisis.target-warning'), await about(a.crisisLead, 'crisis.target-warning'), await about(a.crisisPractitioner, 'crisis.target-warning')], [1, 1, 0]);
       t.clock.advance(15 * 60_000);
-      await runDueTimers(t.platform);
+      await runAllDue();
       assert.deepEqual([await about(a.crisisColleague, 'crisis.target-breach'), await about(a.crisisLead, 'crisis.target-breach'), await about(a.crisisPractitioner, 'crisis.target-breach')], [1, 1, 0]);
       // The duty mobile on now had a text at each, naming the episode and nothing of what was said.
       const texts = async (phone: string) => [...(await messagesTo(t, phone, 'crisis.target-warning')), ...(await messagesTo(t, phone, 'crisis.target-breach'))].map((m) => JSON.parse(String(m.personalisation)).body as string).filter((body) => body.includes(e.reference));
@@ -411,6 +415,23 @@ for (const dialect of testDialects()) {
       assert.match(sent[1]!, new RegExp(`episode ${e.reference} \\(emergency\\) passed its response target, 02:00, with no response`));
       for (const body of sent) assert.doesNotMatch(body, /phone box|line dropped/, 'nothing of what was said');
       assert.deepEqual(await texts('07700900222'), []);
+
+      // Nobody responds: told again every 15 minutes (an emergency), by email and on the duty mobile, until someone does.
+      const again = async () => (await messagesTo(t, '07700900111', 'crisis.target-still-waiting')).map((m) => JSON.parse(String(m.personalisation)).body as string).filter((b) => b.includes(e.reference));
+      t.clock.advance(14 * 60_000);
+      await runAllDue();
+      assert.deepEqual(await again(), [], 'not before fifteen minutes');
+      t.clock.advance(60_000);
+      await runAllDue();
+      assert.deepEqual(await again(), [`Mutual crisis board: Crisis episode ${e.reference} (emergency) still has no response, 15 minutes after its target, 02:00. Please make sure someone responds now.`]);
+      assert.equal((await messagesTo(t, a.crisisLead.email, 'crisis.target-still-waiting')).filter((m) => String(m.personalisation).includes(e.reference)).length, 1, 'the lead by email');
+      t.clock.advance(15 * 60_000);
+      await runAllDue();
+      assert.equal((await again()).length, 2);
+      await markResponded(t.platform, a.crisisColleague.actor, e.id, { how: 'Rang the caller back' });
+      t.clock.advance(60 * 60_000);
+      await runAllDue();
+      assert.equal((await again()).length, 2, 'nothing more once someone responded');
     });
   });
 }

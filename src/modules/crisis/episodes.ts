@@ -20,7 +20,7 @@ import type { CrisisOutcome, CrisisPriority, DB } from '../../platform/db/tables
 import { ConflictError, InputError, NotFoundError } from '../../platform/http/problems.ts';
 import { scheduleTimer } from '../../platform/jobs/timers.ts';
 import { enqueueMessage } from '../../platform/notify/outbox.ts';
-import { formatDateTime, formatTime } from '../../platform/views/format.ts';
+import { formatDateTime, formatDuration, formatTime } from '../../platform/views/format.ts';
 import { accessTo, findOrCreatePerson, type NewPerson, personSummary } from '../people/index.ts';
 import {
   activeResponders,
@@ -77,6 +77,12 @@ export const ADMITTED: readonly CrisisOutcome[] = ['admitted-informally', 'detai
 
 export const WARNING_TIMER = 'crisis:episode-warning';
 export const BREACH_TIMER = 'crisis:episode-breach';
+/** After the target, the escalation is repeated while nobody responds (hazard H14). */
+export const STILL_WAITING_TIMER = 'crisis:episode-still-waiting';
+/** Minutes between repeated escalations after the target, by priority. */
+export const STILL_WAITING_EVERY_MINUTES: Readonly<Record<CrisisPriority, number>> = { emergency: 15, 'very-urgent': 30, urgent: 60, routine: 240 };
+/** Repeated escalations at most: eight after an emergency's target is two hours of reminders; the board keeps it red after. */
+export const STILL_WAITING_REPEATS = 8;
 export const FEEDBACK_DAYS = 30;
 
 export const READ = 'crisis:board:read';
@@ -628,6 +634,7 @@ export async function onBreach(platform: Platform, tx: Tx, payload: unknown): Pr
     'crisis.target-breach',
     `Mutual crisis board: episode ${e.reference} (${PRIORITY_TEXT[e.priority].toLowerCase()}) passed its response target, ${formatTime(e.target_at)}, with no response. Please make sure someone responds now.`,
   );
+  await scheduleStillWaiting(tx, e, now, 1);
   await recordAudit(tx, {
     at: now,
     actorUserId: null,
@@ -642,7 +649,42 @@ export async function onBreach(platform: Platform, tx: Tx, payload: unknown): Pr
   });
 }
 
+async function scheduleStillWaiting(tx: Tx, e: EpisodeRow, from: Date, n: number): Promise<void> {
+  if (n > STILL_WAITING_REPEATS) return;
+  const dueAt = new Date(from.getTime() + STILL_WAITING_EVERY_MINUTES[e.priority] * 60_000);
+  await scheduleTimer(tx, { kind: STILL_WAITING_TIMER, dueAt, payload: { episodeId: e.id, targetAt: e.target_at, n }, dedupeKey: `${STILL_WAITING_TIMER}:${e.id}:${e.target_at}:${n}` });
+}
+
+/**
+ * Still no response after the target: the leads and whoever is on duty are told again, by email and on
+ * the duty mobile, every STILL_WAITING_EVERY_MINUTES of the priority, until someone responds, the
+ * episode closes or its target changes (a re-triage has timers of its own), STILL_WAITING_REPEATS times
+ * at most. One escalation that nobody reads is not enough for an emergency at night.
+ */
+export async function onStillWaiting(platform: Platform, tx: Tx, payload: unknown): Promise<void> {
+  const p = payload as { episodeId?: string; targetAt?: string; n?: number } | null;
+  const e = p?.episodeId ? await episodeById(tx, p.episodeId) : undefined;
+  if (!stillWaiting(e, p?.targetAt)) return;
+  const n = Number(p?.n ?? 1);
+  const now = platform.clock.now();
+  const late = formatDuration(now.getTime() - new Date(e.target_at).getTime());
+  await addAction(tx, e, now, null, 'still-waiting', null, { targetAt: e.target_at, n });
+  const what = `Crisis episode ${e.reference} (${PRIORITY_TEXT[e.priority].toLowerCase()}) still has no response, ${late} after its target, ${formatTime(e.target_at)}.`;
+  const team = await leadsAndOnDuty(tx, e.team_id, now);
+  for (const email of team.emails) {
+    await enqueueMessage(tx, platform.clock, {
+      channel: 'email',
+      to: email,
+      kind: 'crisis.target-still-waiting',
+      personalisation: { subject: `Still no response: crisis episode ${e.reference}`, body: `${what} Please make sure someone responds now, and record the response on the episode.` },
+    });
+  }
+  await textDutyPhones(platform, tx, team.phones, 'crisis.target-still-waiting', `Mutual crisis board: ${what} Please make sure someone responds now.`);
+  await scheduleStillWaiting(tx, e, now, n + 1);
+}
+
 export function registerEpisodeTimers(platform: Platform): void {
   platform.timers.register(WARNING_TIMER, (tx, payload) => onWarning(platform, tx, payload));
   platform.timers.register(BREACH_TIMER, (tx, payload) => onBreach(platform, tx, payload));
+  platform.timers.register(STILL_WAITING_TIMER, (tx, payload) => onStillWaiting(platform, tx, payload));
 }
