@@ -572,9 +572,13 @@ async function leadsAndOnDuty(tx: Tx, teamId: string, now: Date): Promise<{ emai
   };
 }
 
-/** A text to a duty mobile: the episode's reference and what to do, nothing about the person. */
-async function textDutyPhones(platform: Platform, tx: Tx, phones: readonly string[], kind: string, body: string): Promise<void> {
-  for (const phone of phones) await enqueueMessage(tx, platform.clock, { channel: 'sms', to: phone, kind, personalisation: { body } });
+/**
+ * Tells staff of an episode: an email to each address and a text to each duty mobile, with the
+ * episode's reference, priority and target and what to do, nothing about the person.
+ */
+async function tellStaff(platform: Platform, tx: Tx, to: { emails: readonly string[]; phones: readonly string[] }, kind: string, email: { subject: string; body: string }, text: string): Promise<void> {
+  for (const address of new Set(to.emails)) await enqueueMessage(tx, platform.clock, { channel: 'email', to: address, kind, personalisation: email });
+  for (const phone of new Set(to.phones)) await enqueueMessage(tx, platform.clock, { channel: 'sms', to: phone, kind, personalisation: { body: text } });
 }
 
 /** 75% of the time to target gone, no response: the responders are told (or, when none is assigned, the team's leads and whoever is on duty now). */
@@ -587,22 +591,15 @@ export async function onWarning(platform: Platform, tx: Tx, payload: unknown): P
   await addAction(tx, e, now, null, 'target-warning', null, { targetAt: e.target_at });
   const responders = (await activeResponders(tx, [e.id])).filter((r) => !r.disabled_at).map((r) => r.email);
   const team = responders.length ? { emails: responders, phones: [] } : await leadsAndOnDuty(tx, e.team_id, now);
-  for (const email of new Set(team.emails)) {
-    await enqueueMessage(tx, platform.clock, {
-      channel: 'email',
-      to: email,
-      kind: 'crisis.target-warning',
-      personalisation: {
-        subject: `Crisis episode ${e.reference}: response due by ${formatTime(e.target_at)}`,
-        body: `Crisis episode ${e.reference} (${PRIORITY_TEXT[e.priority].toLowerCase()}) has no response recorded yet. Its response target is ${formatDateTime(e.target_at)}. Open the crisis board to act on it.`,
-      },
-    });
-  }
-  await textDutyPhones(
+  await tellStaff(
     platform,
     tx,
-    team.phones,
+    team,
     'crisis.target-warning',
+    {
+      subject: `Crisis episode ${e.reference}: response due by ${formatTime(e.target_at)}`,
+      body: `Crisis episode ${e.reference} (${PRIORITY_TEXT[e.priority].toLowerCase()}) has no response recorded yet. Its response target is ${formatDateTime(e.target_at)}. Open the crisis board to act on it.`,
+    },
     `Mutual crisis board: episode ${e.reference} (${PRIORITY_TEXT[e.priority].toLowerCase()}) has no responder and no response yet. Target ${formatTime(e.target_at)}. Open the board to act on it.`,
   );
 }
@@ -615,23 +612,15 @@ export async function onBreach(platform: Platform, tx: Tx, payload: unknown): Pr
   const now = platform.clock.now();
   await updateEpisode(tx, e, now, { escalated_at: now.toISOString() });
   await addAction(tx, e, now, null, 'target-breached', null, { targetAt: e.target_at });
-  const team = await leadsAndOnDuty(tx, e.team_id, now);
-  for (const email of team.emails) {
-    await enqueueMessage(tx, platform.clock, {
-      channel: 'email',
-      to: email,
-      kind: 'crisis.target-breach',
-      personalisation: {
-        subject: `Crisis episode ${e.reference} passed its response target`,
-        body: `Crisis episode ${e.reference} (${PRIORITY_TEXT[e.priority].toLowerCase()}) had no response recorded by its target, ${formatDateTime(e.target_at)}. It is marked overdue on the crisis board. Please make sure someone responds now.`,
-      },
-    });
-  }
-  await textDutyPhones(
+  await tellStaff(
     platform,
     tx,
-    team.phones,
+    await leadsAndOnDuty(tx, e.team_id, now),
     'crisis.target-breach',
+    {
+      subject: `Crisis episode ${e.reference} passed its response target`,
+      body: `Crisis episode ${e.reference} (${PRIORITY_TEXT[e.priority].toLowerCase()}) had no response recorded by its target, ${formatDateTime(e.target_at)}. It is marked overdue on the crisis board. Please make sure someone responds now.`,
+    },
     `Mutual crisis board: episode ${e.reference} (${PRIORITY_TEXT[e.priority].toLowerCase()}) passed its response target, ${formatTime(e.target_at)}, with no response. Please make sure someone responds now.`,
   );
   await scheduleStillWaiting(tx, e, now, 1);
@@ -670,16 +659,14 @@ export async function onStillWaiting(platform: Platform, tx: Tx, payload: unknow
   const late = formatDuration(now.getTime() - new Date(e.target_at).getTime());
   await addAction(tx, e, now, null, 'still-waiting', null, { targetAt: e.target_at, n });
   const what = `Crisis episode ${e.reference} (${PRIORITY_TEXT[e.priority].toLowerCase()}) still has no response, ${late} after its target, ${formatTime(e.target_at)}.`;
-  const team = await leadsAndOnDuty(tx, e.team_id, now);
-  for (const email of team.emails) {
-    await enqueueMessage(tx, platform.clock, {
-      channel: 'email',
-      to: email,
-      kind: 'crisis.target-still-waiting',
-      personalisation: { subject: `Still no response: crisis episode ${e.reference}`, body: `${what} Please make sure someone responds now, and record the response on the episode.` },
-    });
-  }
-  await textDutyPhones(platform, tx, team.phones, 'crisis.target-still-waiting', `Mutual crisis board: ${what} Please make sure someone responds now.`);
+  await tellStaff(
+    platform,
+    tx,
+    await leadsAndOnDuty(tx, e.team_id, now),
+    'crisis.target-still-waiting',
+    { subject: `Still no response: crisis episode ${e.reference}`, body: `${what} Please make sure someone responds now, and record the response on the episode.` },
+    `Mutual crisis board: ${what} Please make sure someone responds now.`,
+  );
   await scheduleStillWaiting(tx, e, now, n + 1);
 }
 
