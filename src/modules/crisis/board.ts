@@ -266,12 +266,6 @@ export async function boardRows(platform: Platform, actor: Actor, db: Kysely<DB>
 
 // ---- the duty rota ----
 
-export async function dutyTonight(db: Kysely<DB>, teamIds: readonly string[], now: Date) {
-  if (teamIds.length === 0) return [];
-  const until = new Date(now.getTime() + DUTY_WINDOW_HOURS * 3_600_000);
-  return dutyAt(await dutyShiftsBetween(db, teamIds, now.toISOString(), until.toISOString()), now);
-}
-
 /** The shifts not yet ended at `now`, as the board lists them, each saying whether it is on now. */
 function dutyAt(shifts: Awaited<ReturnType<typeof dutyShiftsBetween>>, now: Date) {
   const nowIso = now.toISOString();

@@ -531,20 +531,16 @@ export interface CopyDestinations {
   hasPlan: boolean;
 }
 
-/**
- * Where a copy of the plan can go. The person sends it to the email and mobile they sign in with
- * (checked by signing in); a practitioner sends it to the contact details on the person's record,
- * shown with their contact preferences.
- */
-export async function copyDestinations(platform: Platform, v: Viewer): Promise<CopyDestinations> {
+/** Where a copy can go, without asking whether there is a plan (the caller reads it as it needs). */
+async function destinationsOf(platform: Platform, v: Viewer): Promise<Omit<CopyDestinations, 'hasPlan'>> {
   if (v.kind === 'network') throw new NotFoundError();
   const db = platform.db.read;
-  const [person, plan, account] = await Promise.all([personSummary(db, v.rootId), planOf(db, v.recordIds), v.kind === 'person' ? accountContact(db, v.userId) : undefined]);
+  const [person, account] = await Promise.all([personSummary(db, v.rootId), v.kind === 'person' ? accountContact(db, v.userId) : undefined]);
   if (!person) throw new NotFoundError();
   const personName = `${person.given_name} ${person.family_name}`;
   if (v.kind === 'person') {
     if (!account) throw new NotFoundError();
-    return { personName, email: account.email, mobile: account.mobile, preferences: null, hasPlan: !!plan };
+    return { personName, email: account.email, mobile: account.mobile, preferences: null };
   }
   const prefs = parseJson<{ methods?: string[]; safeTimes?: string | null; mayLeaveMessage?: boolean | null }>(person.contact_preferences);
   return {
@@ -552,8 +548,17 @@ export async function copyDestinations(platform: Platform, v: Viewer): Promise<C
     email: person.email,
     mobile: person.phone ? normaliseMobile(person.phone) : null,
     preferences: prefs ? { methods: (prefs.methods ?? []).map((m) => METHOD_WORDS[m] ?? m), safeTimes: prefs.safeTimes ?? null, mayLeaveMessage: prefs.mayLeaveMessage ?? null } : null,
-    hasPlan: !!plan,
   };
+}
+
+/**
+ * Where a copy of the plan can go, and whether there is a plan. The person sends it to the email and
+ * mobile they sign in with (checked by signing in); a practitioner sends it to the contact details on
+ * the person's record, shown with their contact preferences.
+ */
+export async function copyDestinations(platform: Platform, v: Viewer): Promise<CopyDestinations> {
+  const [to, plan] = await Promise.all([destinationsOf(platform, v), planOf(platform.db.read, v.recordIds)]);
+  return { ...to, hasPlan: !!plan };
 }
 
 /**
@@ -563,7 +568,7 @@ export async function copyDestinations(platform: Platform, v: Viewer): Promise<C
  * nothing more); audited in the person's access log. Not found when there is no plan.
  */
 export async function sendPlanCopy(platform: Platform, v: Viewer, channels: readonly CopyChannel[], address?: string | null): Promise<void> {
-  const [to, plan] = await Promise.all([copyDestinations(platform, v), currentPlan(platform.db.read, v.recordIds)]);
+  const [to, plan] = await Promise.all([destinationsOf(platform, v), currentPlan(platform.db.read, v.recordIds)]);
   if (!plan) throw new NotFoundError();
   const errors = [];
   if (channels.includes('email') && !to.email) errors.push({ field: 'channels', message: v.kind === 'person' ? 'We do not have an email address for your account: choose a text message' : 'There is no email address on their record: choose a text message, or add their email to their record first' });

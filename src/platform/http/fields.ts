@@ -96,8 +96,12 @@ export const ukPhone = z
 export const ukMobile = z
   .string()
   .trim()
-  .refine((v) => normaliseMobile(v) !== null, 'Enter a UK mobile number, like 07700 900 982')
-  .transform((v) => normaliseMobile(v) as string);
+  .transform((v, ctx) => {
+    const mobile = normaliseMobile(v);
+    if (mobile) return mobile;
+    ctx.addIssue({ code: 'custom', message: 'Enter a UK mobile number, like 07700 900 982' });
+    return z.NEVER;
+  });
 
 export const email = z.string().trim().max(254).pipe(z.email('Enter an email address in the correct format, like name@example.com'));
 
