@@ -8,13 +8,15 @@ import meetingRoutes from './meeting-routes.ts';
 import reviewRoutes from './review-routes.ts';
 import noteRoutes from './note-routes.ts';
 import taskRoutes from './task-routes.ts';
+import { afterTaskCancelled } from './plan.ts';
+import { registerTaskWatcher } from './task-watchers.ts';
 
 export { createTask, finishTask, type NewTask, openTasksFor, type Task, taskById, tasksForPerson } from './tasks.ts';
 export { seed } from './seed.ts';
 export { paths as carePaths } from './paths.ts';
 /** Caseloads: a module shows its risk flags (open crisis episodes, front door risk) on caseloads by registering a source. */
 export { type RiskFlagSource, registerRiskFlagSource } from './caseload.ts';
-export { type FinishedTask, registerTaskWatcher, type TaskWatcher } from './task-watchers.ts';
+export { type Finish, type FinishedTask, registerTaskWatcher, type TaskWatcher } from './task-watchers.ts';
 // Care coordination and the shared plan: the access check every page about a coordination goes through, and opening from a front door decision.
 export {
   auditCoordination,
@@ -31,8 +33,8 @@ export { teamsThatCoordinateCare } from './plan-store.ts';
 
 export default async function care(app: FastifyInstance, opts: { platform: Platform }) {
   const { platform } = opts;
-  void app;
-  void platform;
+  // A plan action's task cancelled by someone other than the key worker: the key worker is told (H16).
+  registerTaskWatcher(platform, { source: 'care', finished: (tx, task, finish) => (finish.status === 'cancelled' ? afterTaskCancelled(platform, tx, task, finish.by, finish.note) : Promise.resolve()) });
   // Each part of the module registers its routes here, one line each.
   await app.register(planRoutes, { platform });
   await app.register(reviewRoutes, { platform });

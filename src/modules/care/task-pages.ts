@@ -12,7 +12,6 @@ import { dueText } from './caseload.ts';
 import { teamMembers } from './caseload-store.ts';
 import { CARE_READ, CARE_TEAM_READ, CARE_WRITE } from './notes.ts';
 import { paths } from './paths.ts';
-import { afterTaskCancelled } from './plan.ts';
 import { taskFinished } from './task-watchers.ts';
 import { assignTask, finishTask, openTasksAssignedTo, openTasksOfTeams, type Task, type TaskListRow, taskById, taskRow } from './tasks.ts';
 
@@ -129,10 +128,9 @@ export async function finishFromPage(platform: Platform, actor: Actor, taskId: s
     if (task.assignee_id && task.assignee_id !== me.userId && !isLeadOf(me, task.team_id)) throw new InputError([{ field: 'status', message: 'Only the person it is assigned to, or a team lead, can finish this task' }]);
     const now = platform.clock.now();
     await finishTask(tx, { taskId, status: form.status, by: me.userId, at: now, note: form.note ?? null, expectedVersion: form.version });
-    // The module that made it hears of it (the crisis board drops a follow-up done).
-    await taskFinished(platform, tx, task, form.status, now);
-    // A plan action's task cancelled by someone else: its key worker is told (plan.ts).
-    if (form.status === 'cancelled') await afterTaskCancelled(platform, tx, task, me.userId, form.note ?? null);
+    // The module that made it hears of it: the crisis board drops a follow-up done; a plan action's
+    // task cancelled by someone else tells its key worker (plan.ts).
+    await taskFinished(platform, tx, task, { status: form.status, by: me.userId, note: form.note ?? null, at: now });
     if (task.person_id) {
       await recordAudit(tx, { at: now, actorUserId: me.userId, actorRole: me.memberships.find((m) => m.teamId === task.team_id)?.role ?? null, actorTeamId: task.team_id, action: `care.task.${form.status === 'done' ? 'done' : 'cancel'}`, entityType: 'task', entityId: task.id, personId: task.person_id, purpose: PURPOSE_CARE, outcome: 'success', address: address ?? null });
     }

@@ -14,7 +14,7 @@ import type { CrisisFollowUpsTable, DB } from '../../platform/db/tables.ts';
 import { scheduleTimer } from '../../platform/jobs/timers.ts';
 import { enqueueMessage } from '../../platform/notify/outbox.ts';
 import { formatDateTime } from '../../platform/views/format.ts';
-import { createTask, type FinishedTask } from '../care/index.ts';
+import { createTask, type Finish, type FinishedTask } from '../care/index.ts';
 import { publishBoardChange, teamLeadEmails } from './episode-store.ts';
 import { currentPlan } from './safety-plan.ts';
 import { followUpOfDischarge, followUpWithTask, insertFollowUp, markFollowUpEscalated, openFollowUpsOfTeams } from './follow-up-store.ts';
@@ -160,9 +160,9 @@ export interface FollowUpDue {
 }
 
 /** A follow-up task finished from the task pages: the boards of its team drop it (care's task watcher). */
-export async function followUpFinished(tx: Kysely<DB>, task: FinishedTask, status: 'done' | 'cancelled', at: Date): Promise<void> {
+export async function followUpFinished(tx: Kysely<DB>, task: FinishedTask, finish: Finish): Promise<void> {
   if (task.source_kind !== FOLLOW_UP_TASK_KIND) return;
-  await publishBoardChange(tx, { teamId: task.team_id, ...(task.source_id ? { followUpId: task.source_id } : {}), change: `follow-up-${status}` }, at);
+  await publishBoardChange(tx, { teamId: task.team_id, ...(task.source_id ? { followUpId: task.source_id } : {}), change: `follow-up-${finish.status}` }, finish.at);
 }
 
 /** Open follow-ups of these teams, the earliest due first (the board lists them). */
