@@ -137,6 +137,12 @@ describe('the crisis journey, in a browser', { skip: chromiumSkip() }, () => {
 
   it('a team lead puts someone on tonight’s duty rota with a duty mobile, refused a landline first, and the board shows it; by keyboard, with no axe violation', BROWSER_TEST, async () => {
     const { test } = h;
+    // The next 18:00 UTC (6 or 7pm in London): the form's default shift (20:00 to 08:00) is tonight's,
+    // whatever the time the test runs; ahead of real time, as the browser's cookies need.
+    const evening = new Date();
+    evening.setUTCHours(18, 0, 0, 0);
+    if (evening.getTime() <= Date.now()) evening.setUTCDate(evening.getUTCDate() + 1);
+    test.clock.set(evening);
     const sessionId = await test.db.write((tx) => startSession(tx, test.config, test.clock.now(), { userId: a.crisisLead.userId, stage: 'full' }));
     const page = await h.newPage();
     await page.context().addCookies([{ name: cookieName(test.config, 'session'), value: sessionId, url: h.origin }]);
