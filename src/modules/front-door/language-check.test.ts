@@ -42,6 +42,29 @@ describe('whether the risk phrases can read a text', () => {
     assert.equal(screenability('My mum only speaks Portuguese, she keeps saying "não aguento mais" and I am worried about her').screenable, true);
   });
 
+  it('tells apart a text half in English and half in another language, sentence by sentence (H8)', () => {
+    const cases: [string, string][] = [
+      // Evenly mixed: the whole text's share of English words is over the threshold, the second sentence's is not.
+      [
+        'I am writing this for my mum because her English is not very good and she asked me to. Ela diz que não aguenta mais, que quer morrer e que ninguém a ouve em casa.',
+        'not-english',
+      ],
+      ['My brother asked me to send this for him, he is not well at all. Nie daję rady, nie chcę już żyć, proszę o pomoc dla mnie.', 'not-english'],
+      ['Please can someone call my dad back today, he is waiting by the phone\nأنا لا أستطيع النوم ولا أريد أن أعيش بعد الآن', 'other-script'],
+    ];
+    for (const [text, reason] of cases) assert.deepEqual(screenability(text), { screenable: false, reason }, text);
+  });
+
+  it('reads as English a sentence dense with clinical words, and a name or a place in another language', () => {
+    for (const text of [
+      'Referral from GP surgery. Persistent intrusive obsessional ruminations regarding contamination. Please assess.',
+      'She has been staying with her aunt in São João da Madeira since March and came back last week.',
+      'Lives with partner. Diagnosed bipolar affective disorder 2019, lithium stopped recently. Low mood and poor sleep.',
+    ]) {
+      assert.deepEqual(screenability(text), { screenable: true, reason: 'english' }, text);
+    }
+  });
+
   it('reads every phrase of the labelled risk set (English) as English', () => {
     const phrases = (labelled.phrases as { text: string }[]).map((p) => p.text);
     const unread = phrases.filter((p) => !screenability(p).screenable);
