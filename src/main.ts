@@ -9,6 +9,7 @@ import { registerBackupCommand } from './platform/observability/backup.ts';
 import { systemClock } from './platform/time/clock.ts';
 import { serve } from './server.ts';
 import { registerImportCommands } from './modules/directory/import-cli.ts';
+import { registerDischargeImportCommand } from './modules/crisis/discharge-cli.ts';
 import { registerSeedCommand } from './seed.ts';
 import { registerBankHolidayCommand } from './platform/time/bank-holidays-cli.ts';
 
@@ -48,6 +49,7 @@ program
   });
 
 registerImportCommands(program);
+registerDischargeImportCommand(program);
 registerBankHolidayCommand(program);
 registerSeedCommand(program);
 registerAuditCommands(program);

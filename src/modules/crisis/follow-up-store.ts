@@ -78,3 +78,20 @@ export async function followUpsOfPeople(db: Kysely<DB>, personIds: readonly stri
   if (personIds.length === 0) return [];
   return db.selectFrom('crisis_follow_ups').select(['person_id', 'discharged_from', 'discharged_at', 'due_at']).where('person_id', 'in', personIds).execute();
 }
+
+/**
+ * A follow-up already made for a discharge of this person from an inpatient admission within `hours`
+ * of this one: the same discharge recorded twice (on the episode page and in the trust's discharge list).
+ */
+export async function admissionFollowUpNear(db: Kysely<DB>, personId: string, dischargedAt: Date, hours: number) {
+  const span = hours * 3_600_000;
+  return db
+    .selectFrom('crisis_follow_ups')
+    .select(['id', 'task_id', 'due_at', 'source_id'])
+    .where('person_id', '=', personId)
+    .where('discharged_from', '=', 'admission')
+    .where('discharged_at', '>=', new Date(dischargedAt.getTime() - span).toISOString())
+    .where('discharged_at', '<=', new Date(dischargedAt.getTime() + span).toISOString())
+    .orderBy('discharged_at')
+    .executeTakeFirst();
+}

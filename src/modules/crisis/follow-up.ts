@@ -17,7 +17,7 @@ import { formatDateTime } from '../../platform/views/format.ts';
 import { createTask, type Finish, type FinishedTask } from '../care/index.ts';
 import { publishBoardChange, teamLeadEmails } from './episode-store.ts';
 import { currentPlan } from './safety-plan.ts';
-import { followUpOfDischarge, followUpWithTask, insertFollowUp, markFollowUpEscalated, openFollowUpsOfTeams } from './follow-up-store.ts';
+import { admissionFollowUpNear, followUpOfDischarge, followUpWithTask, insertFollowUp, markFollowUpEscalated, openFollowUpsOfTeams } from './follow-up-store.ts';
 
 export const FOLLOW_UP_HOURS = 72;
 export const FOLLOW_UP_OVERDUE_TIMER = 'crisis:follow-up-overdue';
@@ -42,12 +42,13 @@ export interface FollowUpInput {
   /** The user who recorded the discharge; null when the system did. */
   by?: string | null;
   byRole?: string | null;
+  /** Added to the task's detail: where the discharge came from ("Ward: …, from the trust's discharge list"). */
+  note?: string | null;
 }
 
-/**
- * Schedules the follow-up of a discharge in the caller's unit of work. Idempotent per discharge: a
- * second call for the same `from` and `sourceId` returns the follow-up already made.
- */
+/** How close two discharges of one person from an admission are to be the same discharge recorded twice. */
+export const SAME_DISCHARGE_HOURS = 24;
+
 /**
  * What the follow-up asks about the person's safety plan (H11): a crisis is when a plan is tested, so
  * the follow-up goes through it with them (what helped, what did not, what to change), or offers to
@@ -60,9 +61,18 @@ async function safetyPlanPrompt(tx: Kysely<DB>, personId: string): Promise<strin
     : 'They have no safety plan in Mutual: offer to write one with them.';
 }
 
-export async function scheduleFollowUp(platform: Platform, tx: Kysely<DB>, input: FollowUpInput): Promise<{ followUpId: string; taskId: string; dueAt: Date }> {
-  const existing = await followUpOfDischarge(tx, input.from, input.sourceId);
-  if (existing) return { followUpId: existing.id, taskId: existing.task_id, dueAt: new Date(existing.due_at) };
+/**
+ * Schedules the follow-up of a discharge in the caller's unit of work. Idempotent per discharge: a
+ * second call for the same `from` and `sourceId` returns the follow-up already made (`made: false`),
+ * and so does a discharge of the same person from an admission within SAME_DISCHARGE_HOURS of one
+ * already followed up: the discharge from hospital recorded on the episode page and also read from
+ * the trust's discharge list (discharge-import.ts) makes one follow-up, not two.
+ */
+export async function scheduleFollowUp(platform: Platform, tx: Kysely<DB>, input: FollowUpInput): Promise<{ followUpId: string; taskId: string; dueAt: Date; made: boolean }> {
+  const existing =
+    (await followUpOfDischarge(tx, input.from, input.sourceId)) ??
+    (input.from === 'admission' ? await admissionFollowUpNear(tx, input.personId, input.dischargedAt, SAME_DISCHARGE_HOURS) : undefined);
+  if (existing) return { followUpId: existing.id, taskId: existing.task_id, dueAt: new Date(existing.due_at), made: false };
   const now = platform.clock.now();
   const dueAt = new Date(input.dischargedAt.getTime() + FOLLOW_UP_HOURS * 3_600_000);
   const id = newId();
@@ -70,7 +80,7 @@ export async function scheduleFollowUp(platform: Platform, tx: Kysely<DB>, input
     teamId: input.teamId,
     personId: input.personId,
     title: `Follow up within 72 hours of discharge from ${FROM_TEXT[input.from]}`,
-    detail: `Discharged ${formatDateTime(input.dischargedAt.toISOString())}. Contact the person by ${formatDateTime(dueAt.toISOString())}: check how they are and what support they need next. ${await safetyPlanPrompt(tx, input.personId)}`,
+    detail: `Discharged ${formatDateTime(input.dischargedAt.toISOString())}${input.note ? ` (${input.note})` : ''}. Contact the person by ${formatDateTime(dueAt.toISOString())}: check how they are and what support they need next. ${await safetyPlanPrompt(tx, input.personId)}`,
     dueAt,
     source: 'crisis',
     sourceKind: FOLLOW_UP_TASK_KIND,
@@ -104,7 +114,7 @@ export async function scheduleFollowUp(platform: Platform, tx: Kysely<DB>, input
     purpose: 'direct care',
     outcome: 'success',
   });
-  return { followUpId: id, taskId, dueAt };
+  return { followUpId: id, taskId, dueAt, made: true };
 }
 
 /** The overdue timer: a follow-up whose task is still open at its due time is escalated to the team's leads. */

@@ -2,8 +2,7 @@
 // Progress goes to stderr as a bar when stderr is a terminal, and nowhere otherwise (logs and CI
 // stay clean); the report goes to stdout. The exit code is 1 when any record failed.
 import type { Command } from 'commander';
-import { withDatabase } from '../../platform/cli.ts';
-import cliProgress from 'cli-progress';
+import { consoleOutput, type Output, progressBar, withDatabase } from '../../platform/cli.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { migrateToLatest } from '../../platform/db/migrate.ts';
 import { type Clock, systemClock } from '../../platform/time/clock.ts';
@@ -11,41 +10,7 @@ import { type FeedReadResult, readFeed } from './oruk-feed.ts';
 import { type ImportReport, importOrukFeed, type RecordResult } from './oruk-import.ts';
 import { importPostcodes, type PostcodeImportSummary } from './postcodes-import.ts';
 
-/** Where progress and the report go; a test passes its own. */
-export interface Output {
-  out: (line: string) => void;
-  /** A terminal for the progress bar, or null for none. */
-  progress: NodeJS.WritableStream | null;
-}
-
-export function consoleOutput(): Output {
-  return { out: (line) => console.log(line), progress: process.stderr.isTTY ? process.stderr : null };
-}
-
-/** A progress bar on a terminal; nothing at all elsewhere. */
-export function progressBar(output: Output, label: string, unit: string) {
-  if (!output.progress) return { start() {}, update() {}, stop() {} };
-  const bar = new cliProgress.SingleBar(
-    { stream: output.progress, format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {eta_formatted} left`, hideCursor: true, clearOnComplete: true },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = false;
-  return {
-    start(total: number) {
-      bar.start(total, 0);
-      started = true;
-    },
-    update(value: number, total?: number) {
-      if (!started) return;
-      if (total != null) bar.setTotal(total);
-      bar.update(value);
-    },
-    stop() {
-      if (started) bar.stop();
-      started = false;
-    },
-  };
-}
+export type { Output };
 
 const LABEL: Record<RecordResult['kind'], string> = {
   service: 'service',
