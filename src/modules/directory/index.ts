@@ -12,7 +12,7 @@ import type { BankHolidayCheck } from './hours.ts';
 import { manageRoutes } from './manage-routes.ts';
 import { publicRoutes } from './routes.ts';
 import { fixedId, seedDirectoryDemo, seedDirectoryScale } from './seed.ts';
-import { loadServiceRecords, releaseServiceCapacity, setServiceCapacity } from './store.ts';
+import { loadServiceRecords, releaseServiceCapacity, servicesOfPlatformOrganisations, setServiceCapacity } from './store.ts';
 
 export type { ServiceRecord } from './model.ts';
 export type { ResultCard, ServiceSummary } from './directory.ts';
@@ -62,6 +62,12 @@ export async function crisisServicesOpenNow(platform: Platform, postcode?: strin
 export async function serviceOwners(platform: Platform, ids: readonly string[]): Promise<Map<string, { name: string; organisationId: string | null }>> {
   const records = await loadServiceRecords(platform.db.read, ids);
   return new Map(records.map((r) => [r.id, { name: r.name, organisationId: r.organisation.platformOrganisationId ?? null }]));
+}
+
+/** The directory services these alliance organisations run (the partner's side of a referral): id, name and organisation, by name. */
+export async function servicesRunBy(platform: Platform, organisationIds: readonly string[]): Promise<{ id: string; name: string; organisationId: string }[]> {
+  const rows = await servicesOfPlatformOrganisations(platform.db.read, organisationIds);
+  return rows.map((r) => ({ id: r.id, name: r.name, organisationId: r.platform_organisation_id as string }));
 }
 
 /**

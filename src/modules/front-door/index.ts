@@ -8,6 +8,8 @@ import { onBreach, onWarning } from './escalation.ts';
 import journeyRoutes from './journey-routes.ts';
 import { frontDoorPersonSource } from './person-record.ts';
 import queueRoutes from './queue-routes.ts';
+import partnerReferralRoutes from './partner-referral-routes.ts';
+import { onReferralUnanswered, UNANSWERED_TIMER } from './partner-referrals.ts';
 import referralRoutes from './referral-routes.ts';
 import { frontDoorRiskFlags } from './risk-flag-store.ts';
 import frontDoorPages from './routes.ts';
@@ -25,6 +27,7 @@ export default async function frontDoor(app: FastifyInstance, opts: { platform: 
   const { platform } = opts;
   platform.timers.register(TIMER_WARNING, (tx, payload) => onWarning(platform, tx, (payload as { requestId: string }).requestId));
   platform.timers.register(TIMER_BREACH, (tx, payload) => onBreach(platform, tx, (payload as { requestId: string }).requestId));
+  platform.timers.register(UNANSWERED_TIMER, (tx, payload) => onReferralUnanswered(platform, tx, payload));
   // The person record's involvements (who may see the person) and timeline entries.
   registerPersonSource(platform, frontDoorPersonSource(platform));
   // Caseloads show an open request's risk words as a flag.
@@ -34,4 +37,5 @@ export default async function frontDoor(app: FastifyInstance, opts: { platform: 
   await app.register(journeyRoutes, { platform });
   await app.register(queueRoutes, { platform });
   await app.register(referralRoutes, { platform });
+  await app.register(partnerReferralRoutes, { platform });
 }

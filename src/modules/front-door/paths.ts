@@ -11,4 +11,6 @@ export const paths = {
   refer: '/refer',
   referralSent: (id = ':id') => `/refer/sent/${id}`,
   myReferrals: '/refer/mine',
+  receivedReferrals: '/referrals/received',
+  receivedReferral: (id = ':id') => `/referrals/received/${id}`,
 } as const;

@@ -55,6 +55,12 @@ function eventTitle(kind: string, reference: string, detail: Record<string, unkn
       return { title: `Request ${reference} passed its contact target without contact` };
     case 'letter-needed':
       return { title: `Could not reach the person about request ${reference}: a letter is needed` };
+    case 'referral-accepted':
+    case 'referral-declined':
+    case 'referral-completed':
+      return { title: `Referral from request ${reference} to ${String(detail?.serviceName ?? 'a partner service')} ${kind.slice('referral-'.length)}`, detail: detail?.note ? String(detail.note) : null };
+    case 'referral-unanswered':
+      return { title: `Referral from request ${reference} not answered in 5 working days: put back to the front door` };
     case 'could-not-reach-sent':
       return { title: `Could not reach the person about request ${reference}: a message was sent` };
     default:
@@ -142,7 +148,8 @@ export function frontDoorPersonSource(platform: Platform): PersonSource {
       for (const f of referrals) {
         const service = owners.get(f.service_id)?.name ?? 'a service no longer in the directory';
         entries.push({ at: f.created_at, source: SOURCE, kind: 'referral', title: `Referred to ${service}`, detail: f.reason, by: f.referred_by_name, personId: f.person_id });
-        if (f.status !== 'sent') {
+        // A referral from a request has each answer on the request's timeline (who answered, when); one made otherwise shows its status here.
+        if (f.status !== 'sent' && !f.request_id) {
           entries.push({ at: f.updated_at, source: SOURCE, kind: `referral-${f.status}`, title: `Referral to ${service} ${f.status}`, detail: f.status_note, personId: f.person_id });
         }
       }

@@ -13,6 +13,7 @@ import { enqueueMessage } from '../../platform/notify/outbox.ts';
 import { openCoordinationFromDecision } from '../care/index.ts';
 import { openCrisisEpisode } from '../crisis/index.ts';
 import { personSummary } from '../people/index.ts';
+import { awaitAnswer } from './partner-referrals.ts';
 import {
   addEvent,
   breachById,
@@ -209,7 +210,9 @@ export async function decide(platform: Platform, actor: AccessActor, requestId: 
       await sendSignpostSummary(platform, tx, r, decision);
       await updateRequest(tx, r.id, now, { decision: 'signpost', decision_detail: toJson({ serviceIds: decision.serviceIds }), status: 'closed', outcome: 'signposted', closed_at: at, owner_user_id: r.owner_user_id ?? user.userId });
     } else if (decision.kind === 'refer') {
-      await insertReferral(tx, { requestId: r.id, personId: r.person_id, serviceId: decision.serviceId, referredBy: user.userId, reason: decision.reason, at: now });
+      const referralId = await insertReferral(tx, { requestId: r.id, personId: r.person_id, serviceId: decision.serviceId, referredBy: user.userId, reason: decision.reason, at: now });
+      // The partner answers in "Referrals to your services" (partner-referrals.ts); no answer in 5 working days is put to the hub.
+      await awaitAnswer(tx, referralId, now);
       await updateRequest(tx, r.id, now, { decision: 'refer', decision_detail: toJson({ serviceId: decision.serviceId, serviceName: decision.serviceName }), status: 'arranging' });
     } else if (decision.kind === 'care-coordination') {
       // The named team's coordination opens in the same unit of work (care module), with a task for the team to name a key worker.

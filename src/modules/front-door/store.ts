@@ -2,7 +2,7 @@
 import type { ExpressionBuilder, Kysely, SelectQueryBuilder } from 'kysely';
 import { accountsWithRole } from '../../platform/auth/store.ts';
 import { newId, toJson } from '../../platform/db/ids.ts';
-import type { DB, RequestContactAttemptsTable, RequestsTable } from '../../platform/db/tables.ts';
+import type { DB, ReferralsTable, RequestContactAttemptsTable, RequestsTable } from '../../platform/db/tables.ts';
 import { insertLater } from '../../platform/db/staging.ts';
 
 // What the front door reads back about a request (the form token's hash is only ever matched, in SQL).
@@ -447,4 +447,72 @@ export async function referralBy(db: Kysely<DB>, userId: string, requestId: stri
 export async function requestIdByFormToken(db: Kysely<DB>, formTokenHash: string): Promise<string | undefined> {
   const row = await db.selectFrom('requests').select(['id']).where('form_token_hash', '=', formTokenHash).executeTakeFirst();
   return row?.id;
+}
+
+// ---- referrals received by partner services ----
+
+export type ReferralStatus = ReferralsTable['status'];
+
+/** Referrals to these services in these statuses, with the person's name and the request's reference: the partner's inbox. */
+export async function referralsToServices(db: Kysely<DB>, serviceIds: readonly string[], statuses: readonly ReferralStatus[], order: 'oldest' | 'newest', limit: number) {
+  if (serviceIds.length === 0) return [];
+  return db
+    .selectFrom('referrals as f')
+    .innerJoin('people as p', 'p.id', 'f.person_id')
+    .leftJoin('requests as r', 'r.id', 'f.request_id')
+    .select(['f.id', 'f.service_id', 'f.person_id', 'f.status', 'f.created_at', 'f.updated_at', 'p.given_name', 'p.family_name', 'p.date_of_birth', 'r.reference'])
+    .where('f.service_id', 'in', serviceIds)
+    .where('f.status', 'in', statuses)
+    .orderBy('f.created_at', order === 'oldest' ? 'asc' : 'desc')
+    .orderBy('f.id')
+    .limit(limit)
+    .execute();
+}
+
+/** Counts of referrals to these services by status. */
+export async function referralCountsToServices(db: Kysely<DB>, serviceIds: readonly string[]): Promise<Record<ReferralStatus, number>> {
+  const counts: Record<ReferralStatus, number> = { sent: 0, accepted: 0, declined: 0, completed: 0, withdrawn: 0 };
+  if (serviceIds.length === 0) return counts;
+  const rows = await db.selectFrom('referrals').select(['status', (eb) => eb.fn.countAll<string | number>().as('n')]).where('service_id', 'in', serviceIds).groupBy('status').execute();
+  for (const row of rows) counts[row.status] = Number(row.n);
+  return counts;
+}
+
+/** One referral with what the receiving service needs: the reason, who referred from which team, the request it came from. */
+export async function referralWithRequest(db: Kysely<DB>, id: string) {
+  return db
+    .selectFrom('referrals as f')
+    .leftJoin('requests as r', 'r.id', 'f.request_id')
+    .leftJoin('users as u', 'u.id', 'f.referred_by')
+    .leftJoin('teams as t', 't.id', 'r.team_id')
+    .select([
+      'f.id',
+      'f.request_id',
+      'f.person_id',
+      'f.service_id',
+      'f.referred_by',
+      'f.reason',
+      'f.status',
+      'f.status_note',
+      'f.created_at',
+      'f.updated_at',
+      'r.reference',
+      'r.team_id as request_team_id',
+      'r.status as request_status',
+      'r.first_contact_at',
+      'r.story',
+      'r.what_would_help',
+      'r.risk_level',
+      'r.consent_to_share',
+      'u.display_name as referred_by_name',
+      't.name as referring_team_name',
+    ])
+    .where('f.id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Moves a referral on from one of `from`; false when it had already moved (another person acted first). */
+export async function moveReferral(tx: Kysely<DB>, id: string, from: readonly ReferralStatus[], set: { status: ReferralStatus; status_note: string | null; updated_at: string }): Promise<boolean> {
+  const result = await tx.updateTable('referrals').set(set).where('id', '=', id).where('status', 'in', from).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }

@@ -3,6 +3,7 @@
 import type { Actor } from '../../platform/access/policy.ts';
 import { createOrganisation, createTeam, createUser } from '../../platform/auth/accounts.ts';
 import type { Platform } from '../../platform/context.ts';
+import { aServiceRunBy } from '../directory/testing.ts';
 import { type Submission, submitRequest } from './submit.ts';
 
 export const WEEKDAYS_9_TO_5 = {
@@ -57,4 +58,31 @@ export function aSubmission(overrides: Partial<Submission> = {}): Submission {
 
 export function submit(platform: Platform, overrides: Partial<Submission> = {}) {
   return submitRequest(platform, aSubmission(overrides), { userId: null, role: null });
+}
+
+export interface Partner {
+  organisationId: string;
+  serviceId: string;
+  serviceName: string;
+  practitioner: Extract<Actor, { kind: 'user' }> & { email: string };
+  lead: Extract<Actor, { kind: 'user' }> & { email: string };
+}
+
+/** A partner organisation (a charity) with a team, a practitioner and a lead, running one directory service that takes referrals through Mutual. */
+export async function createPartner(platform: Platform, name = 'Peer support group'): Promise<Partner> {
+  const n = ++counter;
+  const now = platform.clock.now();
+  const made = await platform.db.write(async (tx) => {
+    const organisationId = await createOrganisation(tx, now, { name: `Test charity ${n}`, kind: 'voluntary' });
+    const teamId = await createTeam(tx, now, { organisationId, name: `Charity team ${n}`, kind: 'community' });
+    const make = async (role: 'team-lead' | 'practitioner', label: string) => {
+      const email = `${label}-${n}-${process.pid}@example.test`;
+      const userId = await createUser(tx, now, { email, displayName: `${label} ${n}`, passwordHash: null, memberships: [{ organisationId, teamId, role }] });
+      return { kind: 'user' as const, userId, displayName: `${label} ${n}`, memberships: [{ organisationId, teamId, role }], personId: null, sessionRef: `test-${userId}`, email };
+    };
+    return { organisationId, practitioner: await make('practitioner', 'partner-practitioner'), lead: await make('team-lead', 'partner-lead') };
+  });
+  const serviceName = `${name} ${n}`;
+  const serviceId = await aServiceRunBy(platform, made.organisationId, { name: serviceName });
+  return { ...made, serviceId, serviceName };
 }

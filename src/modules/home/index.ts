@@ -22,6 +22,7 @@ const LINKS: { permission: string; href: string; text: string }[] = [
   { permission: 'crisis:measures:read', href: '/crisis/measures', text: 'Crisis measures' },
   { permission: 'front-door:referral:create', href: '/refer', text: 'Refer someone for help' },
   { permission: 'front-door:referral:create', href: '/refer/mine', text: 'Your referrals' },
+  { permission: 'front-door:referral:receive', href: '/referrals/received', text: 'Referrals to your services' },
   { permission: 'directory:services:manage', href: '/directory/manage', text: 'Your organisation’s services' },
   { permission: 'directory:read', href: '/directory', text: 'Find support in the directory' },
   { permission: 'admin:outbox:read', href: '/admin/outbox', text: 'Messages sent (outbox)' },
