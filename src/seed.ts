@@ -14,6 +14,7 @@ import type { ModuleSeed } from './platform/seed/module-seed.ts';
 import { type Clock, systemClock } from './platform/time/clock.ts';
 import { seed as directorySeed } from './modules/directory/index.ts';
 import { seed as peopleSeed } from './modules/people/index.ts';
+import { seed as frontDoorSeed } from './modules/front-door/index.ts';
 import { seed as careSeed } from './modules/care/index.ts';
 import { seed as crisisSeed } from './modules/crisis/index.ts';
 
@@ -21,6 +22,7 @@ import { seed as crisisSeed } from './modules/crisis/index.ts';
 export const MODULE_SEEDS: readonly ModuleSeed[] = [
   directorySeed,
   peopleSeed,
+  frontDoorSeed,
   careSeed,
   crisisSeed,
   // { name: 'directory', ... } — modules add one line each, e.g. `directorySeed,`

@@ -1,6 +1,7 @@
 // The front door: anyone can ask for help, any hour (issue 4). Its public face for other modules.
 import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../../platform/context.ts';
+import type { ModuleSeed } from '../../platform/seed/module-seed.ts';
 import { registerRiskFlagSource } from '../care/index.ts';
 import { registerPersonSource } from '../people/index.ts';
 import frontDoorApi from './api.ts';
@@ -13,6 +14,7 @@ import { onReferralUnanswered, UNANSWERED_TIMER } from './partner-referrals.ts';
 import referralRoutes from './referral-routes.ts';
 import { frontDoorRiskFlags } from './risk-flag-store.ts';
 import frontDoorPages from './routes.ts';
+import { seedFrontDoorDemo } from './seed.ts';
 import { TIMER_BREACH, TIMER_WARNING } from './submit.ts';
 
 export { paths as frontDoorPaths } from './paths.ts';
@@ -22,6 +24,9 @@ export { OWN_ENTRY_STORY, OWN_REVIEW_STORY, raiseForOwnEntry } from './own-entry
 export { type RiskCategory, screenWords, type WordsScreened } from './risk-phrases.ts';
 /** What a person is told about their request's status, in plain words (the status page and the person's portal). */
 export { STATUS_WORDS } from './status.ts';
+
+/** The front door's part of the demo: a person referred to the peer network, waiting for its answer (seed.ts). */
+export const seed: ModuleSeed = { name: 'front-door', seedDemo: seedFrontDoorDemo };
 
 export default async function frontDoor(app: FastifyInstance, opts: { platform: Platform }) {
   const { platform } = opts;

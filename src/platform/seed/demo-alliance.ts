@@ -101,7 +101,7 @@ const USERS = {
   admin: { role: 'admin', email: 'admin@demo.example.org', displayName: 'Sam Adeyemi', org: 'trust', team: null, note: 'Alliance administrator: accounts, audit and the outbox' },
   crisisPractitioner: { role: 'practitioner', email: 'crisis@demo.example.org', displayName: 'Daniel Price', org: 'trust', team: 'crisis', note: 'Crisis and home treatment practitioner: the crisis board' },
   careCoordinator: { role: 'practitioner', email: 'community@demo.example.org', displayName: 'Aisha Rahman', org: 'trust', team: 'communityNorth', note: 'Community team care coordinator: plans, notes and reviews' },
-  peerWorker: { role: 'practitioner', email: 'peer@demo.example.org', displayName: 'Leon Clarke', org: 'peerSupport', team: 'peerSupport', note: 'Peer support worker at the Living Well Peer Network' },
+  peerWorker: { role: 'practitioner', email: 'peer@demo.example.org', displayName: 'Leon Clarke', org: 'peerSupport', team: 'peerSupport', note: 'Peer support worker at the Living Well Peer Network: referrals to its groups' },
 } as const satisfies Record<string, UserSpec>;
 type UserKey = keyof typeof USERS;
 
