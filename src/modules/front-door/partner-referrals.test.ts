@@ -183,6 +183,32 @@ for (const dialect of testDialects()) {
       assert.match(hubPage.body, /Decide what happens next/);
     });
 
+    it('lets the hub withdraw a referral not yet answered: back in its queue, and the partner can no longer answer it', async () => {
+      t.clock.set('2026-12-04T09:00:00.000Z');
+      const { submitted, referral } = await referred();
+      const hubBrowser = await browserAs(hub.practitioner.userId);
+      const page = await hubBrowser.get(paths.request(submitted.id));
+      assert.match(page.body, /Referral waiting for an answer/);
+      assert.match(page.body, new RegExp(`The referral to ${partner.serviceName} was sent`));
+      const empty = await hubBrowser.post(`${paths.request(submitted.id)}/withdraw-referral`, { withdrawReason: '' });
+      assert.equal(empty.statusCode, 400);
+      assert.match(empty.body, /Say why the referral is withdrawn/);
+      const res = await hubBrowser.post(`${paths.request(submitted.id)}/withdraw-referral`, { withdrawReason: 'Found a group nearer home' });
+      assert.equal(res.statusCode, 303);
+      assert.deepEqual({ status: (await referralOf(submitted.id)).status, note: (await referralOf(submitted.id)).status_note }, { status: 'withdrawn', note: 'Found a group nearer home' });
+      const r = await requestById(t.db.read, submitted.id);
+      assert.equal(r?.status, 'received');
+      assert.equal(r?.decision, null);
+      assert.equal((await t.db.read.selectFrom('timers').select('id').where('dedupe_key', '=', `front-door:referral-unanswered:${referral.id}`).execute()).length, 0);
+      await assert.rejects(respondToReferral(t.platform, partner.practitioner, referral.id, { action: 'accept' }), ConflictError);
+      const inbox = await receivedReferrals(t.platform, partner.practitioner, 'closed');
+      assert.equal(inbox.rows.find((x) => x.id === referral.id)?.statusText, 'Withdrawn');
+      // Withdrawing again: nothing waiting.
+      await hubBrowser.get(paths.request(submitted.id));
+      const again = await hubBrowser.post(`${paths.request(submitted.id)}/withdraw-referral`, { withdrawReason: 'Twice' });
+      assert.equal(again.statusCode, 409);
+    });
+
     it('puts a referral nobody answers back to the hub after 5 working days, once', async () => {
       t.clock.set('2026-12-01T10:00:00.000Z');
       const { submitted, referral } = await referred();

@@ -98,6 +98,11 @@ export async function awaitAnswer(tx: Tx, referralId: string, sentAt: Date): Pro
   await scheduleTimer(tx, { kind: UNANSWERED_TIMER, dueAt: answerDueBy(sentAt), payload: { referralId }, dedupeKey: timerKey(referralId) });
 }
 
+/** The referral no longer waits for an answer (withdrawn by the hub): its timer goes. */
+export async function stopAwaitingAnswer(tx: Tx, referralId: string): Promise<void> {
+  await cancelTimers(tx, { dedupeKey: timerKey(referralId) });
+}
+
 /** "Referrals to your services": one view (new, accepted, closed) of the referrals to the services the actor's organisations run. */
 export async function receivedReferrals(platform: Platform, actor: Actor, view: InboxView, address?: string | null) {
   const { user, organisationIds } = receivingOrganisations(actor);

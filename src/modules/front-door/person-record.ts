@@ -58,6 +58,7 @@ function eventTitle(kind: string, reference: string, detail: Record<string, unkn
     case 'referral-accepted':
     case 'referral-declined':
     case 'referral-completed':
+    case 'referral-withdrawn':
       return { title: `Referral from request ${reference} to ${String(detail?.serviceName ?? 'a partner service')} ${kind.slice('referral-'.length)}`, detail: detail?.note ? String(detail.note) : null };
     case 'referral-unanswered':
       return { title: `Referral from request ${reference} not answered in 5 working days: put back to the front door` };

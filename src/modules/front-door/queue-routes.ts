@@ -20,8 +20,9 @@ import {
   recordAttempt,
   setNeedGroup,
   viewRequest,
+  withdrawReferral,
 } from './queue.ts';
-import { assignSchema, attemptSchema, closeSchema, decisionSchema, needGroupSchema, noFields, noteSchema, queueFilterSchema, reviewSchema } from './schemas.ts';
+import { assignSchema, attemptSchema, closeSchema, decisionSchema, needGroupSchema, noFields, noteSchema, queueFilterSchema, reviewSchema, withdrawSchema } from './schemas.ts';
 import { STATUS_WORDS } from './status.ts';
 import { timeLeft } from './time-left.ts';
 
@@ -108,6 +109,7 @@ export default async function queueRoutes(app: FastifyInstance, opts: { platform
       ...view,
       riskFlags: parseJson<{ category: string }[]>(view.request.risk_flags) ?? [],
       referrer: parseJson<Record<string, string | null>>(view.request.referrer),
+      decisionDetail: parseJson<Record<string, unknown>>(view.request.decision_detail),
       contact: parseJson<{ methods?: string[]; safeTimes?: string; mayLeaveMessage?: boolean }>(view.person?.contact_preferences ?? null),
       events: view.events.map((e) => ({ ...e, detail: parseJson<Record<string, unknown>>(e.detail) })),
       status: STATUS_WORDS[view.request.status],
@@ -145,6 +147,7 @@ export default async function queueRoutes(app: FastifyInstance, opts: { platform
   app.post(`${paths.request()}/notes`, { config: act }, action(noteSchema, (r, d) => addNote(platform, r.actor, r.params.id, d.text, r.ip)));
   app.post(`${paths.request()}/need-group`, { config: act }, action(needGroupSchema, (r, d) => setNeedGroup(platform, r.actor, r.params.id, d.needGroup, r.ip)));
   app.post(`${paths.request()}/close`, { config: act }, action(closeSchema, (r, d) => closeArranged(platform, r.actor, r.params.id, d.outcome, r.ip)));
+  app.post(`${paths.request()}/withdraw-referral`, { config: act }, action(withdrawSchema, (r, d) => withdrawReferral(platform, r.actor, r.params.id, d.withdrawReason, r.ip)));
   app.post(
     `${paths.request()}/decision`,
     { config: act },

@@ -13,7 +13,7 @@ import { enqueueMessage } from '../../platform/notify/outbox.ts';
 import { openCoordinationFromDecision } from '../care/index.ts';
 import { openCrisisEpisode } from '../crisis/index.ts';
 import { personSummary } from '../people/index.ts';
-import { awaitAnswer } from './partner-referrals.ts';
+import { awaitAnswer, stopAwaitingAnswer } from './partner-referrals.ts';
 import {
   addEvent,
   breachById,
@@ -21,9 +21,11 @@ import {
   hasQueueFilters,
   insertAttempt,
   insertReferral,
+  moveReferral,
   openRequestsPage,
   type QueueFilters,
   queueCounts,
+  referralOfRequest,
   type RequestRow,
   requestAttempts,
   requestById,
@@ -251,6 +253,28 @@ export async function decide(platform: Platform, actor: AccessActor, requestId: 
   });
 }
 
+/**
+ * The hub takes back a referral the partner has not answered (the person found help elsewhere, or no
+ * longer wants it): the referral is withdrawn with the reason, and the request is back in the queue for
+ * a new decision. The partner sees it under "Closed" and can no longer answer it.
+ */
+export async function withdrawReferral(platform: Platform, actor: AccessActor, requestId: string, reason: string, address?: string): Promise<void> {
+  await platform.db.write(async (tx) => {
+    const now = platform.clock.now();
+    const { r, user } = await loadForActor(tx, actor, requestId, 'front-door:queue:act');
+    assertOpen(r);
+    const referral = await referralOfRequest(tx, r.id);
+    if (r.status !== 'arranging' || r.decision !== 'refer' || referral?.status !== 'sent') throw new ConflictError('There is no referral waiting for an answer on this request.');
+    const moved = await moveReferral(tx, referral.id, ['sent'], { status: 'withdrawn', status_note: reason.trim(), updated_at: now.toISOString() });
+    if (!moved) throw new ConflictError('The partner has just answered this referral: nothing was withdrawn.');
+    await stopAwaitingAnswer(tx, referral.id);
+    const serviceName = parseJson<{ serviceName?: string }>(r.decision_detail)?.serviceName ?? 'the partner service';
+    await updateRequest(tx, r.id, now, { status: r.first_contact_at ? 'contacted' : 'received', decision: null, decision_detail: null });
+    await addEvent(tx, r.id, now, user.userId, 'referral-withdrawn', { serviceName, note: reason.trim() });
+    await audit(tx, now, user, r, 'front-door.request.withdraw-referral', address);
+  });
+}
+
 /** Closes a request whose support has been arranged, with the outcome. */
 export async function closeArranged(platform: Platform, actor: AccessActor, requestId: string, outcome: string, address?: string): Promise<void> {
   await platform.db.write(async (tx) => {
@@ -320,13 +344,14 @@ export async function viewRequest(platform: Platform, actor: AccessActor, reques
     await audit(tx, platform.clock.now(), user, r, 'front-door.request.view', address);
     return r;
   });
-  const [person, events, attempts, colleagues] = await Promise.all([
+  const [person, events, attempts, colleagues, referral] = await Promise.all([
     personSummary(platform.db.read, loaded.person_id),
     requestEvents(platform.db.read, loaded.id),
     requestAttempts(platform.db.read, loaded.id),
     teamMembers(platform.db.read, loaded.team_id),
+    loaded.decision === 'refer' ? referralOfRequest(platform.db.read, loaded.id) : undefined,
   ]);
-  return { request: loaded, person, events, attempts, colleagues };
+  return { request: loaded, person, events, attempts, colleagues, referral: referral ?? null };
 }
 
 export async function listBreaches(platform: Platform, actor: AccessActor) {

@@ -236,6 +236,7 @@ export const decisionSchema = z
   });
 
 export const closeSchema = z.object({ outcome: freeText({ required: 'Enter the outcome before closing the request', max: 500, what: 'the outcome' }) });
+export const withdrawSchema = z.object({ withdrawReason: freeText({ required: 'Say why the referral is withdrawn', max: 1000, what: 'the reason' }) });
 export const reviewSchema = z.object({ note: freeText({ required: 'Enter what was learned from this breach', max: 2000, what: 'the review note' }) });
 
 // ---- the referral form of signed-in professionals and champions (one page) ----

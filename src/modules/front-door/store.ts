@@ -516,3 +516,8 @@ export async function moveReferral(tx: Kysely<DB>, id: string, from: readonly Re
   const result = await tx.updateTable('referrals').set(set).where('id', '=', id).where('status', 'in', from).executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+/** The latest referral made from a request, if any. */
+export async function referralOfRequest(db: Kysely<DB>, requestId: string) {
+  return db.selectFrom('referrals').select(['id', 'service_id', 'status', 'status_note', 'created_at', 'updated_at']).where('request_id', '=', requestId).orderBy('created_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+}
