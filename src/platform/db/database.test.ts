@@ -81,6 +81,45 @@ for (const dialect of testDialects()) {
       assert.equal(seen.length, 3);
     });
 
+    it('leaves a unit whose key a running batch holds for that batch’s lane, and runs it next; other units go on', async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const seen: string[] = [];
+      const insert = (tx: Parameters<Parameters<Database['write']>[0]>[0], name: string) => tx.insertInto('organisations').values({ id: newId(), name, kind: 'nhs' } as never).execute();
+      const first = t.db.write(
+        async (tx) => {
+          await insert(tx, 'Keyed, first');
+          await gate;
+          seen.push('first ran');
+        },
+        { key: 'hot-row' },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const second = t.db.write(
+        async (tx) => {
+          await insert(tx, 'Keyed, second');
+          seen.push('second ran');
+        },
+        { key: 'hot-row' },
+      );
+      const other = t.db.write(async (tx) => {
+        await insert(tx, 'Another key');
+        seen.push('other ran');
+      }, { key: 'cold-row' });
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        // PostgreSQL's second lane runs the other key at once, never the held one; SQLite's one lane waits for the open batch.
+        assert.deepEqual(seen, dialect.name === 'postgres' ? ['other ran'] : []);
+      } finally {
+        release();
+      }
+      await Promise.all([first, second, other]);
+      assert.equal(seen.indexOf('first ran') < seen.indexOf('second ran'), true, 'the second keyed unit ran after the first committed');
+      assert.equal(seen.length, 3);
+    });
+
     it('reads timestamps back as ISO-8601 UTC strings', async () => {
       const id = newId();
       await t.db.write((tx) => tx.insertInto('organisations').values({ id, name: 'Dated', kind: 'council' } as never).execute());

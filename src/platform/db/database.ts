@@ -29,6 +29,8 @@ export type Unit<T> = (tx: Tx) => Promise<T>;
 
 interface Waiting {
   unit: Unit<unknown>;
+  /** Units with the same key change the same hot row: they never run in two lanes at once (see `write`). */
+  key?: string;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -45,11 +47,12 @@ const MAX_BATCH = 256;
 /**
  * Batches in flight at once on PostgreSQL. Two took `POST /api/v1/requests` at 32 connections from
  * 581 to 921–1,103 requests a second (bench, runs alternated); a third adds connections, not speed,
- * on this 2-CPU machine. The price is paid where every unit changes the same row: the bench's 32
- * connections holding places at one crisis house went from 1,089–1,215 to 844–1,147 requests a second
- * and p99 48–60 to 64–81 ms, as the second batch waits on the first's row lock until it commits.
- * Letting the second batch run its units only once the first is committing would keep most of the
- * one and spare the other (not done).
+ * on this 2-CPU machine. The price would be paid where every unit changes the same row (the bench's
+ * 32 connections holding places at one crisis house went from 1,089–1,215 to 844–1,147 requests a
+ * second and p99 48–60 to 64–81 ms, as the second batch waited on the first's row lock until it
+ * committed), so units that change one hot row say so with a key (`write(unit, { key })`) and a lane
+ * leaves them to the lane already running that key: they queue for its next batch instead of blocking
+ * a second transaction that holds other units hostage.
  */
 const POSTGRES_WRITE_LANES = 2;
 
@@ -65,6 +68,8 @@ export class Database {
   private queue: Waiting[] = [];
   /** Batches being run now (at most `maxLanes`). */
   private lanes = 0;
+  /** The keys of the units in the batches being run, with how many units hold each. */
+  private readonly keysRunning = new Map<string, number>();
   private readonly maxLanes: number;
   private closed = false;
   /** How many commits covered how many units: for metrics and the bench. */
@@ -83,27 +88,56 @@ export class Database {
    * Runs a unit of work in a transaction; resolves after its commit is durable. A unit may run more
    * than once (when its batch fails for another unit's sake), so its only effects are through `tx`.
    */
-  write<T>(unit: Unit<T>): Promise<T> {
+  write<T>(unit: Unit<T>, options: { key?: string } = {}): Promise<T> {
     if (this.closed) return Promise.reject(new Error('The database is closed.'));
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ unit: unit as Unit<unknown>, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ unit: unit as Unit<unknown>, key: options.key, resolve: resolve as (v: unknown) => void, reject });
       if (this.lanes < this.maxLanes) void this.drain();
     });
   }
 
-  /** A lane: runs batches from the queue until it is empty. */
+  /**
+   * A lane: runs batches from the queue until nothing is left that it may take. A unit whose key
+   * another lane's batch holds is left for that lane, which takes it with its next batch (it keeps
+   * draining while the queue is not empty), so no unit waits without a lane that will run it.
+   */
   private async drain(): Promise<void> {
     this.lanes++;
     try {
       // Let the requests that arrived in this turn of the event loop join the first batch.
       await nextTurn();
-      while (this.queue.length > 0) {
-        await this.runBatch(this.queue.splice(0, MAX_BATCH));
+      for (;;) {
+        const batch = this.take();
+        if (batch.length === 0) break;
+        const keys = batch.flatMap((w) => (w.key ? [w.key] : []));
+        for (const key of keys) this.keysRunning.set(key, (this.keysRunning.get(key) ?? 0) + 1);
+        try {
+          await this.runBatch(batch);
+        } finally {
+          for (const key of keys) {
+            const left = (this.keysRunning.get(key) ?? 1) - 1;
+            if (left > 0) this.keysRunning.set(key, left);
+            else this.keysRunning.delete(key);
+          }
+        }
         await nextTurn();
       }
     } finally {
       this.lanes--;
     }
+  }
+
+  /** The next batch: up to MAX_BATCH waiting units, in order, leaving those whose key another lane's batch holds. */
+  private take(): Waiting[] {
+    if (this.keysRunning.size === 0) return this.queue.splice(0, MAX_BATCH);
+    const batch: Waiting[] = [];
+    const left: Waiting[] = [];
+    for (const w of this.queue) {
+      if (batch.length < MAX_BATCH && !(w.key && this.keysRunning.has(w.key))) batch.push(w);
+      else left.push(w);
+    }
+    this.queue = left;
+    return batch;
   }
 
   /**
