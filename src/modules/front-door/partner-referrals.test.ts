@@ -83,6 +83,12 @@ for (const dialect of testDialects()) {
       const audited = await t.db.read.selectFrom('audit_events').select(['action', 'outcome']).where('actor_user_id', '=', partner.practitioner.userId).execute();
       assert.ok(audited.some((a) => a.action === 'front-door.referral.received.view' && a.outcome === 'success'));
       assert.ok(audited.some((a) => a.action === 'front-door.referral.received.list'));
+      // The partner's lead was told one is waiting, with no personal data; the practitioner (the partner has a lead) was not.
+      const waiting = (await messagesTo(partner.lead.email, 'front-door.referral-waiting')).filter((m) => m.personalisation.includes(partner.serviceName));
+      assert.ok(waiting.length >= 1);
+      assert.match(waiting[0]!.personalisation, /\/referrals\/received/);
+      assert.doesNotMatch(waiting[0]!.personalisation, /Robin|Referred\d/);
+      assert.equal((await messagesTo(partner.practitioner.email, 'front-door.referral-waiting')).length, 0);
       // While the referral runs, the partner may open the person's record (they are involved).
       assert.ok(await accessTo(t.platform, t.db.read, partner.practitioner, referral.person_id, PEOPLE_READ));
     });

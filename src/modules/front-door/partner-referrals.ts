@@ -14,6 +14,7 @@
 // - Unanswered: a referral still waiting after RESPONSE_WORKING_DAYS working days is put in front of
 //   the hub (an event on the request, the referrer and the hub's leads emailed), once, by a durable timer.
 import { recordAudit } from '../../platform/access/audit.ts';
+import { accountsWithRole } from '../../platform/auth/store.ts';
 import { type Actor, GRANTS } from '../../platform/access/policy.ts';
 import type { Platform } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/database.ts';
@@ -22,8 +23,9 @@ import { cancelTimers, scheduleTimer } from '../../platform/jobs/timers.ts';
 import { enqueueMessage } from '../../platform/notify/outbox.ts';
 import { endOfNextWorkingDay, OFFICE_HOURS } from '../../platform/time/calendar.ts';
 import { formatDateTime } from '../../platform/views/format.ts';
-import { servicesRunBy } from '../directory/index.ts';
+import { serviceOwners, servicesRunBy } from '../directory/index.ts';
 import { personSummary } from '../people/index.ts';
+import { paths } from './paths.ts';
 import {
   addEvent,
   moveReferral,
@@ -93,10 +95,33 @@ export function answerDueBy(sentAt: Date): Date {
 
 const timerKey = (referralId: string) => `${UNANSWERED_TIMER}:${referralId}`;
 
-/** Called in the unit of work that makes a referral (the hub's decision): the timer that notices no answer. */
-export async function awaitAnswer(tx: Tx, referralId: string, sentAt: Date): Promise<void> {
-  await scheduleTimer(tx, { kind: UNANSWERED_TIMER, dueAt: answerDueBy(sentAt), payload: { referralId }, dedupeKey: timerKey(referralId) });
+/**
+ * Called in the unit of work that makes a referral (the hub's decision): the partner is told one is
+ * waiting (its team leads, or its practitioners when it has no lead; no personal data: the service and
+ * where to answer), and the timer that notices no answer is set.
+ */
+export async function awaitAnswer(platform: Platform, tx: Tx, referralId: string, serviceId: string, sentAt: Date): Promise<void> {
+  const dueBy = answerDueBy(sentAt);
+  await scheduleTimer(tx, { kind: UNANSWERED_TIMER, dueAt: dueBy, payload: { referralId }, dedupeKey: timerKey(referralId) });
+  const owner = (await serviceOwners(platform, [serviceId])).get(serviceId);
+  if (!owner?.organisationId) return;
+  const leads = await accountsWithRole(tx, { organisationId: owner.organisationId }, ['team-lead']);
+  const to = leads.length ? leads : await accountsWithRole(tx, { organisationId: owner.organisationId }, ['practitioner']);
+  for (const account of to.slice(0, MAX_TOLD)) {
+    await enqueueMessage(tx, platform.clock, {
+      channel: 'email',
+      to: account.email,
+      kind: 'front-door.referral-waiting',
+      personalisation: {
+        subject: `A referral to ${owner.name} is waiting for your answer`,
+        body: `The front door has referred someone to ${owner.name}. Open "Referrals to your services" in ${platform.config.serviceName} (${platform.config.publicUrl}${paths.receivedReferrals}) and accept or decline it by ${formatDateTime(dueBy.toISOString())}.`,
+      },
+    });
+  }
 }
+
+/** At most this many people of a partner are emailed about one referral. */
+const MAX_TOLD = 20;
 
 /** The referral no longer waits for an answer (withdrawn by the hub): its timer goes. */
 export async function stopAwaitingAnswer(tx: Tx, referralId: string): Promise<void> {
