@@ -157,28 +157,18 @@ export async function receivedReferrals(platform: Platform, actor: Actor, view: 
   };
 }
 
+/** A look at or an answer to a referral, in the person's audit trail. */
+async function auditReferral(tx: Tx, at: Date, user: UserActor, role: string | null, action: string, referral: { id: string; person_id: string }, outcome: 'success' | 'denied', address?: string | null): Promise<void> {
+  await recordAudit(tx, { at, actorUserId: user.userId, actorRole: role, action, entityType: 'referral', entityId: referral.id, personId: referral.person_id, purpose: 'direct care', outcome, address: address ?? null });
+}
+
 /** A referral the actor's organisation receives, or 404 (a referral to another organisation's service looks the same as none). */
 async function referralFor(platform: Platform, db: Platform['db']['read'], actor: Actor, referralId: string, action: string, address?: string | null) {
   const { user, organisationIds } = receivingOrganisations(actor);
   const referral = await referralWithRequest(db, referralId);
   const service = referral ? (await servicesRunBy(platform, organisationIds)).find((s) => s.id === referral.service_id) : undefined;
   if (!referral || !service) {
-    if (referral) {
-      await platform.db.write((tx) =>
-        recordAudit(tx, {
-          at: platform.clock.now(),
-          actorUserId: user.userId,
-          actorRole: roleIn(user, null),
-          action,
-          entityType: 'referral',
-          entityId: referral.id,
-          personId: referral.person_id,
-          purpose: 'direct care',
-          outcome: 'denied',
-          address: address ?? null,
-        }),
-      );
-    }
+    if (referral) await platform.db.write((tx) => auditReferral(tx, platform.clock.now(), user, roleIn(user, null), action, referral, 'denied', address));
     throw new NotFoundError();
   }
   return { user, referral, service };
@@ -188,20 +178,8 @@ async function referralFor(platform: Platform, db: Platform['db']['read'], actor
 export async function receivedReferral(platform: Platform, actor: Actor, referralId: string, address?: string | null) {
   const { user, referral, service } = await referralFor(platform, platform.db.read, actor, referralId, 'front-door.referral.received.view', address);
   const person = await personSummary(platform.db.read, referral.person_id);
-  await platform.db.write((tx) =>
-    recordAudit(tx, {
-      at: platform.clock.now(),
-      actorUserId: user.userId,
-      actorRole: roleIn(user, service.organisationId),
-      action: 'front-door.referral.received.view',
-      entityType: 'referral',
-      entityId: referral.id,
-      personId: referral.person_id,
-      purpose: 'direct care',
-      outcome: 'success',
-      address: address ?? null,
-    }),
-  );
+  await platform.db.write((tx) => auditReferral(tx, platform.clock.now(), user, roleIn(user, service.organisationId), 'front-door.referral.received.view', referral, 'success', address));
+
   return { referral: { ...referral, statusText: REFERRAL_STATUS_WORDS[referral.status] }, service, person, answerDueBy: answerDueBy(new Date(referral.created_at)) };
 }
 
@@ -249,18 +227,7 @@ export async function respondToReferral(platform: Platform, actor: Actor, referr
       }
     }
     if (response.action === 'accept') await tellPerson(platform, tx, referral.person_id, service.name, r?.reference ?? null);
-    await recordAudit(tx, {
-      at: now,
-      actorUserId: user.userId,
-      actorRole: roleIn(user, service.organisationId),
-      action: `front-door.referral.${response.action}`,
-      entityType: 'referral',
-      entityId: referral.id,
-      personId: referral.person_id,
-      purpose: 'direct care',
-      outcome: 'success',
-      address: address ?? null,
-    });
+    await auditReferral(tx, now, user, roleIn(user, service.organisationId), `front-door.referral.${response.action}`, referral, 'success', address);
   });
 }
 
