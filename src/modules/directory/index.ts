@@ -12,7 +12,7 @@ import type { BankHolidayCheck } from './hours.ts';
 import { manageRoutes } from './manage-routes.ts';
 import { publicRoutes } from './routes.ts';
 import { fixedId, seedDirectoryDemo, seedDirectoryScale } from './seed.ts';
-import { loadServiceRecords, releaseServiceCapacity, servicesOfPlatformOrganisations, setServiceCapacity } from './store.ts';
+import { loadServiceRecords, referralTeamsOf, releaseServiceCapacity, servicesOfPlatformOrganisations, setServiceCapacity, setServiceReferralTeam } from './store.ts';
 
 export type { ServiceRecord } from './model.ts';
 export type { ResultCard, ServiceSummary } from './directory.ts';
@@ -59,15 +59,20 @@ export async function crisisServicesOpenNow(platform: Platform, postcode?: strin
  * Each service's name and the alliance organisation that runs it (null when none is linked), archived
  * services included: for records that point at services (a person's referrals, and whose they are).
  */
-export async function serviceOwners(platform: Platform, ids: readonly string[]): Promise<Map<string, { name: string; organisationId: string | null }>> {
-  const records = await loadServiceRecords(platform.db.read, ids);
-  return new Map(records.map((r) => [r.id, { name: r.name, organisationId: r.organisation.platformOrganisationId ?? null }]));
+export async function serviceOwners(platform: Platform, ids: readonly string[]): Promise<Map<string, { name: string; organisationId: string | null; referralTeamId: string | null }>> {
+  const [records, teams] = await Promise.all([loadServiceRecords(platform.db.read, ids), referralTeamsOf(platform.db.read, ids)]);
+  return new Map(records.map((r) => [r.id, { name: r.name, organisationId: r.organisation.platformOrganisationId ?? null, referralTeamId: teams.get(r.id) ?? null }]));
 }
 
 /** The directory services these alliance organisations run (the partner's side of a referral): id, name and organisation, by name. */
-export async function servicesRunBy(platform: Platform, organisationIds: readonly string[]): Promise<{ id: string; name: string; organisationId: string }[]> {
+export async function servicesRunBy(platform: Platform, organisationIds: readonly string[]): Promise<{ id: string; name: string; organisationId: string; referralTeamId: string | null }[]> {
   const rows = await servicesOfPlatformOrganisations(platform.db.read, organisationIds);
-  return rows.map((r) => ({ id: r.id, name: r.name, organisationId: r.platform_organisation_id as string }));
+  return rows.map((r) => ({ id: r.id, name: r.name, organisationId: r.platform_organisation_id as string, referralTeamId: r.referral_team_id }));
+}
+
+/** Names the team that answers a service's referrals, for seeds and tests (a provider admin does it on the service's page: manage.ts). */
+export function nameReferralTeam(platform: Platform, serviceId: string, teamId: string): Promise<void> {
+  return platform.db.write((tx) => setServiceReferralTeam(tx, serviceId, teamId));
 }
 
 /**

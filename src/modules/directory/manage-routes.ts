@@ -14,6 +14,8 @@ import {
   type ManageEffects,
   manageableOrganisations,
   markReviewed,
+  referralTeamChoice,
+  setReferralTeam,
   updateService,
 } from './manage.ts';
 import { ACCESS_ROUTES, BANK_HOLIDAY_RULES, SERVICE_STATUSES, type ServiceRecord } from './model.ts';
@@ -32,6 +34,7 @@ export function manageRoutes(app: FastifyInstance, platform: Platform, effects: 
     opts: { id: string | null; values: Record<string, unknown>; errors?: FieldError[]; history?: unknown[]; status?: number; record?: ServiceRecord },
   ) {
     const actor = reply.request.actor;
+    const referralTeams = opts.id ? await referralTeamChoice(platform, actor, opts.id) : null;
     const needs = await listTaxonomyTerms(platform.db.read, { taxonomyId: NEEDS_TAXONOMY_ID });
     const orgIds = manageableOrganisations(actor);
     const orgs = await platformOrganisationNames(platform.db.read, orgIds);
@@ -51,6 +54,9 @@ export function manageRoutes(app: FastifyInstance, platform: Platform, effects: 
       bankHolidayItems: BANK_HOLIDAY_RULES.map((r) => ({ value: r, text: BANK_HOLIDAY_LABELS[r] })),
       days: DAY_FIELDS.map((d, i) => ({ key: d, label: DAY_LABELS[i] })),
       reviewedHref: opts.id ? paths.manageReviewedHref(opts.id) : null,
+      referralTeamHref: opts.id ? paths.manageReferralTeamHref(opts.id) : null,
+      referralTeamItems: referralTeams ? [{ value: '', text: 'Anyone in the organisation who answers referrals' }, ...referralTeams.teams.map((t) => ({ value: t.id, text: t.name }))] : [],
+      referralTeamId: opts.values.referralTeamId ?? referralTeams?.current ?? '',
       archiveHref: opts.id ? paths.manageArchiveHref(opts.id) : null,
     });
   }
@@ -99,6 +105,20 @@ export function manageRoutes(app: FastifyInstance, platform: Platform, effects: 
 
   app.post<{ Params: { id: string } }>(paths.manageArchive, { config }, async (request, reply) => {
     await archiveService(platform, effects, request.actor, request.params.id);
+    return reply.redirect(paths.manage, 303);
+  });
+
+  app.post<{ Params: { id: string } }>(paths.manageReferralTeam, { config }, async (request, reply) => {
+    const id = request.params.id;
+    const teamId = String((request.body as { referralTeamId?: unknown } | undefined)?.referralTeamId ?? '').trim();
+    try {
+      await setReferralTeam(platform, effects, request.actor, id, teamId || null);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      const record = await loadManaged(platform, request.actor, id);
+      const history = await serviceHistory(platform.db.read, id);
+      return formPage(reply, { id, values: { ...formValues(record), referralTeamId: teamId }, errors: error.errors, history, status: 400, record });
+    }
     return reply.redirect(paths.manage, 303);
   });
 

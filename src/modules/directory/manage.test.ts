@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { testDialects } from '../../platform/db/testing.ts';
 import { runDueTimers } from '../../platform/jobs/timers.ts';
 import { Browser, buildTestApp, type TestApp } from '../../testing/app.ts';
+import { createTeam } from '../../platform/auth/accounts.ts';
 import { createTestUser, signIn, type TestUser } from '../../testing/auth.ts';
 import needs from './data/needs-taxonomy.json' with { type: 'json' };
 import { REVIEW_TIMER } from './effects.ts';
@@ -133,6 +134,43 @@ for (const dialect of testDialects()) {
       assert.deepEqual(row, { name: 'Peckham Quiet Hour', status: 'active' });
       // Not signed in: sent to sign in; signed in without the permission: not found.
       assert.equal((await t.app.inject({ method: 'GET', url: '/directory/manage' })).statusCode, 303);
+    });
+
+    it('names the team that answers the service’s referrals, one of its own organisation’s only; an edit of the service keeps it (H10)', async () => {
+      await at('2026-06-05T09:00:00Z');
+      const id = await createAs(a, serviceForm({ name: 'Vauxhall Walk and Talk' }));
+      const aliceOrg = alice.organisationId;
+      const bobOrg = bob.organisationId;
+      const [ours, theirs] = await t.db.write(async (tx) => [
+        await createTeam(tx, t.clock.now(), { organisationId: aliceOrg, name: 'Walk and talk team', kind: 'community' }),
+        await createTeam(tx, t.clock.now(), { organisationId: bobOrg, name: 'Someone else’s team', kind: 'community' }),
+      ]);
+      const edit = await a.get(`/directory/manage/services/${id}/edit`);
+      assert.match(edit.body, /Who answers referrals through Mutual/);
+      assert.match(edit.body, /Walk and talk team/);
+      assert.doesNotMatch(edit.body, /Someone else’s team/);
+      const refused = await a.post(`/directory/manage/services/${id}/referral-team`, { referralTeamId: theirs });
+      assert.equal(refused.statusCode, 400);
+      assert.match(refused.body, /There is a problem/);
+      assert.match(refused.body, /Choose one of your organisation’s teams/);
+      const referralTeam = async () => (await t.db.read.selectFrom('directory_services').select('referral_team_id').where('id', '=', id).executeTakeFirstOrThrow()).referral_team_id;
+      assert.equal(await referralTeam(), null);
+      const saved = await a.post(`/directory/manage/services/${id}/referral-team`, { referralTeamId: ours });
+      assert.equal(saved.statusCode, 303);
+      assert.equal(await referralTeam(), ours);
+      // Another organisation's admin cannot change it.
+      await b.get('/directory/manage/services/new');
+      assert.equal((await b.post(`/directory/manage/services/${id}/referral-team`, { referralTeamId: '' })).statusCode, 404);
+      // Saving the service's own form (an Open Referral UK record) leaves the team as it was.
+      await a.get(`/directory/manage/services/${id}/edit`);
+      assert.equal((await a.post(`/directory/manage/services/${id}`, serviceForm({ name: 'Vauxhall Walk and Talk', accepting: 'no' }))).statusCode, 303);
+      assert.equal(await referralTeam(), ours);
+      const actions = (await t.db.read.selectFrom('audit_events').select(['action']).where('entity_id', '=', id).orderBy('seq').execute()).map((r) => r.action);
+      assert.ok(actions.includes('directory.service.referral-team'));
+      // Back to anyone of the organisation.
+      await a.get(`/directory/manage/services/${id}/edit`);
+      assert.equal((await a.post(`/directory/manage/services/${id}/referral-team`, { referralTeamId: '' })).statusCode, 303);
+      assert.equal(await referralTeam(), null);
     });
 
     it('keeps what was typed and shows an error summary when the form is wrong', async () => {

@@ -19,6 +19,8 @@ import {
   serviceOwner,
   servicesOfPlatformOrganisations,
   setServiceArchived,
+  setServiceReferralTeam,
+  teamsOfOrganisation,
   upsertServiceRecord,
 } from './store.ts';
 import { NEEDS_TAXONOMY_ID } from './directory.ts';
@@ -298,5 +300,28 @@ export async function markReviewed(platform: Platform, effects: ManageEffects, a
   await platform.db.write(async (tx) => {
     await upsertServiceRecord(tx, { ...base, assuredDate: today, lastModified: now.toISOString() }, { now, actorUserId: actor.kind === 'user' ? actor.userId : null, change: 'reviewed' });
     await effects.changed(tx, { actor, action: 'directory.service.review', serviceId: id, at: now, reviewDue: reviewDueAt(today) });
+  });
+}
+
+/** The teams of the service's organisation that may answer its referrals, and the one named now (null: anyone of the organisation). */
+export async function referralTeamChoice(platform: Platform, actor: Actor, id: string): Promise<{ teams: { id: string; name: string }[]; current: string | null }> {
+  const owner = await serviceOwner(platform.db.read, id);
+  if (!owner?.platformOrganisationId || !authorize(actor, MANAGE, { organisationId: owner.platformOrganisationId })) throw new NotFoundError();
+  const [teams, current] = await Promise.all([teamsOfOrganisation(platform.db.read, owner.platformOrganisationId), servicesOfPlatformOrganisations(platform.db.read, [owner.platformOrganisationId])]);
+  return { teams, current: current.find((s) => s.id === id)?.referral_team_id ?? null };
+}
+
+/**
+ * Names the team that answers the service's referrals through Mutual (hazard H10): only its members
+ * see them and are involved with the person while one runs. Null: anyone of the organisation who
+ * answers referrals. The team must be one of the service's organisation.
+ */
+export async function setReferralTeam(platform: Platform, effects: ManageEffects, actor: Actor, id: string, teamId: string | null): Promise<void> {
+  const { teams } = await referralTeamChoice(platform, actor, id);
+  if (teamId && !teams.some((t) => t.id === teamId)) throw new InputError([{ field: 'referralTeamId', message: 'Choose one of your organisation’s teams' }]);
+  const now = platform.clock.now();
+  await platform.db.write(async (tx) => {
+    await setServiceReferralTeam(tx, id, teamId);
+    await effects.changed(tx, { actor, action: 'directory.service.referral-team', serviceId: id, at: now });
   });
 }

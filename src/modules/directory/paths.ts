@@ -14,5 +14,7 @@ export const paths = {
   manageArchive: '/directory/manage/services/:id/archive',
   manageArchiveHref: (id: string) => `/directory/manage/services/${encodeURIComponent(id)}/archive`,
   manageReviewed: '/directory/manage/services/:id/reviewed',
+  manageReferralTeam: '/directory/manage/services/:id/referral-team',
+  manageReferralTeamHref: (id: string) => `/directory/manage/services/${encodeURIComponent(id)}/referral-team`,
   manageReviewedHref: (id: string) => `/directory/manage/services/${encodeURIComponent(id)}/reviewed`,
 } as const;

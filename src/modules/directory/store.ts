@@ -1474,7 +1474,7 @@ export async function servicesOfPlatformOrganisations(db: Db, platformOrganisati
   return db
     .selectFrom('directory_services as s')
     .innerJoin('directory_organisations as o', 'o.id', 's.organisation_id')
-    .select(['s.id', 's.name', 's.status', 's.assured_date', 's.archived_at', 's.last_modified', 's.accepting_new_referrals', 'o.name as organisation_name', 'o.platform_organisation_id'])
+    .select(['s.id', 's.name', 's.status', 's.assured_date', 's.archived_at', 's.last_modified', 's.accepting_new_referrals', 's.referral_team_id', 'o.name as organisation_name', 'o.platform_organisation_id'])
     .where('o.platform_organisation_id', 'in', platformOrganisationIds)
     .orderBy('s.archived_at', 'desc')
     .orderBy('s.name')
@@ -1517,4 +1517,22 @@ export async function membersWithRole(db: Db, platformOrganisationId: string, ro
 export async function platformOrganisationNames(db: Db, ids: readonly string[]): Promise<{ id: string; name: string }[]> {
   if (ids.length === 0) return [];
   return db.selectFrom('organisations').select(['id', 'name']).where('id', 'in', ids).orderBy('name').execute();
+}
+
+// ---- who answers referrals (Mutual's own, outside the ORUK record) ----
+
+/** The team that answers each service's referrals through Mutual, where one is named. */
+export async function referralTeamsOf(db: Db, serviceIds: readonly string[]): Promise<Map<string, string>> {
+  if (serviceIds.length === 0) return new Map();
+  const rows = await db.selectFrom('directory_services').select(['id', 'referral_team_id']).where('id', 'in', serviceIds).where('referral_team_id', 'is not', null).execute();
+  return new Map(rows.map((r) => [r.id, r.referral_team_id as string]));
+}
+
+export async function setServiceReferralTeam(db: Db, serviceId: string, teamId: string | null): Promise<void> {
+  await db.updateTable('directory_services').set({ referral_team_id: teamId }).where('id', '=', serviceId).execute();
+}
+
+/** The teams of an alliance organisation, by name (the teams a service's referrals may go to). */
+export async function teamsOfOrganisation(db: Db, platformOrganisationId: string): Promise<{ id: string; name: string }[]> {
+  return db.selectFrom('teams').select(['id', 'name']).where('organisation_id', '=', platformOrganisationId).orderBy('name').orderBy('id').execute();
 }

@@ -5,12 +5,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
+import { createTeam, createUser } from '../../platform/auth/accounts.ts';
 import { startSession } from '../../platform/auth/sessions.ts';
 import { testDialects } from '../../platform/db/testing.ts';
 import { ConflictError, NotFoundError } from '../../platform/http/problems.ts';
 import { runDueTimers } from '../../platform/jobs/timers.ts';
 import { cookieName } from '../../platform/http/security.ts';
 import { Browser, buildTestApp, type TestApp } from '../../testing/app.ts';
+import { nameReferralTeam } from '../directory/index.ts';
 import { accessTo, PEOPLE_READ } from '../people/index.ts';
 import { answerDueBy, receivedReferral, receivedReferrals, respondToReferral } from './partner-referrals.ts';
 import { paths } from './paths.ts';
@@ -107,6 +109,26 @@ for (const dialect of testDialects()) {
       assert.equal((await hubBrowser.get(paths.receivedReferral(referral.id))).statusCode, 404);
       assert.equal((await (await browserAs(other.practitioner.userId)).get(paths.receivedReferral(referral.id))).statusCode, 404);
       assert.equal((await (await browserAs(other.practitioner.userId)).get(paths.receivedReferral('not-a-referral'))).statusCode, 404);
+    });
+
+    it('shows a referral only to the team the service names, and involves only that team with the person (H10)', async () => {
+      t.clock.set('2026-12-01T12:00:00.000Z');
+      const charity = await createPartner(t.platform, 'Counselling service');
+      const otherTeam = await t.db.write(async (tx) => {
+        const teamId = await createTeam(tx, t.clock.now(), { organisationId: charity.organisationId, name: `Youth team ${Date.now()}`, kind: 'community' });
+        const userId = await createUser(tx, t.clock.now(), { email: `youth-${Date.now()}@example.test`, displayName: 'Youth worker', passwordHash: null, memberships: [{ organisationId: charity.organisationId, teamId, role: 'practitioner' }] });
+        return { kind: 'user' as const, userId, displayName: 'Youth worker', memberships: [{ organisationId: charity.organisationId, teamId, role: 'practitioner' as const }], personId: null, sessionRef: `test-${userId}` };
+      });
+      const namedTeam = charity.practitioner.memberships[0]!.teamId!;
+      await nameReferralTeam(t.platform, charity.serviceId, namedTeam);
+      const submitted = await submit(t.platform);
+      await decide(t.platform, hub.practitioner, submitted.id, { kind: 'refer', serviceId: charity.serviceId, serviceName: charity.serviceName, reason: 'Counselling' });
+      const referral = await referralOf(submitted.id);
+      assert.ok((await receivedReferrals(t.platform, charity.practitioner, 'new')).rows.some((r) => r.id === referral.id));
+      assert.equal((await receivedReferrals(t.platform, otherTeam, 'new')).rows.some((r) => r.id === referral.id), false, 'another team of the same organisation');
+      await assert.rejects(receivedReferral(t.platform, otherTeam, referral.id), NotFoundError);
+      assert.ok(await accessTo(t.platform, t.db.read, charity.practitioner, referral.person_id, PEOPLE_READ));
+      assert.equal(await accessTo(t.platform, t.db.read, otherTeam, referral.person_id, PEOPLE_READ), null, 'not involved with the person');
     });
 
     it('accepting closes the request with that outcome, tells the person, and puts it on the request’s timeline; a second answer conflicts', async () => {

@@ -74,12 +74,23 @@ export type Response = { action: 'accept'; note?: string | null } | { action: 'd
 
 type UserActor = Extract<Actor, { kind: 'user' }>;
 
-/** The alliance organisations whose services' referrals the actor answers; 404 for anyone who answers none. */
-function receivingOrganisations(actor: Actor): { user: UserActor; organisationIds: string[] } {
+/** The alliance organisations (and teams) whose services' referrals the actor answers; 404 for anyone who answers none. */
+function receivingOrganisations(actor: Actor): { user: UserActor; organisationIds: string[]; teamIds: string[] } {
   if (actor.kind !== 'user') throw new NotFoundError();
-  const organisationIds = [...new Set(actor.memberships.filter((m) => GRANTS[m.role]?.includes(RECEIVE)).map((m) => m.organisationId))];
+  const memberships = actor.memberships.filter((m) => GRANTS[m.role]?.includes(RECEIVE));
+  const organisationIds = [...new Set(memberships.map((m) => m.organisationId))];
   if (organisationIds.length === 0) throw new NotFoundError();
-  return { user: actor, organisationIds };
+  return { user: actor, organisationIds, teamIds: memberships.flatMap((m) => (m.teamId ? [m.teamId] : [])) };
+}
+
+/**
+ * The services whose referrals the actor answers: those of their organisations that name no team, and
+ * those that name one of the actor's teams (hazard H10: a trust's referral reaches its one team).
+ */
+async function servicesAnsweredBy(platform: Platform, actor: Actor) {
+  const { user, organisationIds, teamIds } = receivingOrganisations(actor);
+  const services = (await servicesRunBy(platform, organisationIds)).filter((s) => s.referralTeamId === null || teamIds.includes(s.referralTeamId));
+  return { user, organisationIds, services };
 }
 
 function roleIn(user: UserActor, organisationId: string | null): string | null {
@@ -105,8 +116,9 @@ export async function awaitAnswer(platform: Platform, tx: Tx, referralId: string
   await scheduleTimer(tx, { kind: UNANSWERED_TIMER, dueAt: dueBy, payload: { referralId }, dedupeKey: timerKey(referralId) });
   const owner = (await serviceOwners(platform, [serviceId])).get(serviceId);
   if (!owner?.organisationId) return;
-  const leads = await accountsWithRole(tx, { organisationId: owner.organisationId }, ['team-lead']);
-  const to = leads.length ? leads : await accountsWithRole(tx, { organisationId: owner.organisationId }, ['practitioner']);
+  const where = owner.referralTeamId ? { teamId: owner.referralTeamId } : { organisationId: owner.organisationId };
+  const leads = await accountsWithRole(tx, where, ['team-lead']);
+  const to = leads.length ? leads : await accountsWithRole(tx, where, ['practitioner']);
   for (const account of to.slice(0, MAX_TOLD)) {
     await enqueueMessage(tx, platform.clock, {
       channel: 'email',
@@ -130,8 +142,7 @@ export async function stopAwaitingAnswer(tx: Tx, referralId: string): Promise<vo
 
 /** "Referrals to your services": one view (new, accepted, closed) of the referrals to the services the actor's organisations run. */
 export async function receivedReferrals(platform: Platform, actor: Actor, view: InboxView, address?: string | null) {
-  const { user, organisationIds } = receivingOrganisations(actor);
-  const services = await servicesRunBy(platform, organisationIds);
+  const { user, organisationIds, services } = await servicesAnsweredBy(platform, actor);
   const serviceIds = services.map((s) => s.id);
   const { statuses, order } = INBOX_VIEWS[view];
   const [rows, counts] = await Promise.all([referralsToServices(platform.db.read, serviceIds, statuses, order, INBOX_SHOWN), referralCountsToServices(platform.db.read, serviceIds)]);
@@ -164,9 +175,9 @@ async function auditReferral(tx: Tx, at: Date, user: UserActor, role: string | n
 
 /** A referral the actor's organisation receives, or 404 (a referral to another organisation's service looks the same as none). */
 async function referralFor(platform: Platform, db: Platform['db']['read'], actor: Actor, referralId: string, action: string, address?: string | null) {
-  const { user, organisationIds } = receivingOrganisations(actor);
+  const { user, services } = await servicesAnsweredBy(platform, actor);
   const referral = await referralWithRequest(db, referralId);
-  const service = referral ? (await servicesRunBy(platform, organisationIds)).find((s) => s.id === referral.service_id) : undefined;
+  const service = referral ? services.find((s) => s.id === referral.service_id) : undefined;
   if (!referral || !service) {
     if (referral) await platform.db.write((tx) => auditReferral(tx, platform.clock.now(), user, roleIn(user, null), action, referral, 'denied', address));
     throw new NotFoundError();

@@ -2,8 +2,8 @@
 // involved with a person, and the person's requests, their work and referrals as timeline entries.
 // - Involved: an open request of the actor's team (or, where no team runs the front door, of anyone
 //   who works the queue, as the queue itself allows); a referral still running (sent or accepted) to
-//   a service of the actor's team's organisation. The directory links a service to an organisation,
-//   not to a team, so every team of that organisation counts until services name their team.
+//   a service of the actor's team: the team the service names to answer its referrals, or, when it
+//   names none, any team of the service's organisation.
 // - Timeline: each request (received), its claims, notes, decisions, closure and target warnings,
 //   each contact attempt with its note, and each referral with its status.
 import { can } from '../../platform/access/policy.ts';
@@ -89,7 +89,8 @@ export function frontDoorPersonSource(platform: Platform): PersonSource {
         for (const referral of referrals) {
           const owner = owners.get(referral.service_id);
           if (!owner?.organisationId) continue;
-          for (const team of teams.filter((t) => t.organisationId === owner.organisationId)) {
+          // The service's team when it names one (H10); otherwise every team of its organisation.
+          for (const team of teams.filter((t) => (owner.referralTeamId ? t.teamId === owner.referralTeamId : t.organisationId === owner.organisationId))) {
             found.push({ source: SOURCE, kind: 'referral', teamId: team.teamId, text: `Referral to ${owner.name} (${referral.status})` });
           }
         }

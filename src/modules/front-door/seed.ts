@@ -5,13 +5,15 @@
 import { membershipsOf } from '../../platform/auth/accounts.ts';
 import type { Platform } from '../../platform/context.ts';
 import type { DemoAlliance } from '../../platform/seed/demo-alliance.ts';
-import { demoServiceId, serviceSummaries } from '../directory/index.ts';
+import { demoServiceId, nameReferralTeam, serviceSummaries } from '../directory/index.ts';
 import { decide } from './queue.ts';
 import { submitRequest } from './submit.ts';
 
 export async function seedFrontDoorDemo(platform: Platform, demo: DemoAlliance): Promise<string> {
   const [service] = await serviceSummaries(platform, [demoServiceId('peer-group', 'brixton')]);
   if (!service) return 'no referral (the demo directory has no Brixton peer group)';
+  // The peer support team answers the group's referrals (as its provider admin would set on the service's page).
+  await nameReferralTeam(platform, service.id, demo.teams.peerSupport);
   const submitted = await submitRequest(
     platform,
     {

@@ -960,6 +960,8 @@ export interface DirectoryServicesTable {
   /** JSON: HSDS funding rows. */
   funding: string | null;
   archived_at: string | null;
+  /** The team that answers referrals to the service through Mutual; null: anyone of its organisation (migration 2026-11-30T0200). */
+  referral_team_id: string | null;
   version: number;
   content_hash: string;
   search_key: number | null;
