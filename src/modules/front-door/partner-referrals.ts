@@ -1,7 +1,7 @@
 // The partner's side of a referral (issue 4, item 8: "a referral record the partner will act on"):
 // the loop a front door referral closes. When the hub refers someone to a partner's service, the
-// practitioners and team leads of the organisation that runs the service see it in "Referrals to your
-// services", open it (the person's details and contact preferences, why they were referred, by whom),
+// practitioners and team leads of the team the service names for its referrals (hazard H10), or of the
+// organisation that runs it when it names none, see it in "Referrals to your services", open it (the person's details and contact preferences, why they were referred, by whom),
 // and answer: accept, decline with a reason, and later complete. Every answer is on the request's
 // timeline and the person's record, and is audited.
 //
@@ -140,7 +140,7 @@ export async function stopAwaitingAnswer(tx: Tx, referralId: string): Promise<vo
   await cancelTimers(tx, { dedupeKey: timerKey(referralId) });
 }
 
-/** "Referrals to your services": one view (new, accepted, closed) of the referrals to the services the actor's organisations run. */
+/** "Referrals to your services": one view (new, accepted, closed) of the referrals to the services the actor answers for. */
 export async function receivedReferrals(platform: Platform, actor: Actor, view: InboxView, address?: string | null) {
   const { user, organisationIds, services } = await servicesAnsweredBy(platform, actor);
   const serviceIds = services.map((s) => s.id);
