@@ -8,7 +8,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { createTeam, createUser } from '../../platform/auth/accounts.ts';
 import { startSession } from '../../platform/auth/sessions.ts';
 import { testDialects } from '../../platform/db/testing.ts';
-import { ConflictError, NotFoundError } from '../../platform/http/problems.ts';
+import { ConflictError, InputError, NotFoundError } from '../../platform/http/problems.ts';
 import { runDueTimers } from '../../platform/jobs/timers.ts';
 import { cookieName } from '../../platform/http/security.ts';
 import { Browser, buildTestApp, type TestApp } from '../../testing/app.ts';
@@ -235,6 +235,29 @@ for (const dialect of testDialects()) {
       await hubBrowser.get(paths.request(submitted.id));
       const again = await hubBrowser.post(`${paths.request(submitted.id)}/withdraw-referral`, { withdrawReason: 'Twice' });
       assert.equal(again.statusCode, 409);
+    });
+
+    it('refers someone who said no to sharing only once the hub confirms they agreed to the referral', async () => {
+      t.clock.set('2026-12-04T11:00:00.000Z');
+      const submitted = await submit(t.platform, { consentToShare: false });
+      const refer = (personAgreed?: boolean) => decide(t.platform, hub.practitioner, submitted.id, { kind: 'refer', serviceId: partner.serviceId, serviceName: partner.serviceName, reason: 'Asked for a group', personAgreed });
+      await assert.rejects(refer(), (e: Error) => e instanceof InputError && e.errors[0]?.field === 'personAgreed');
+      assert.equal((await t.db.read.selectFrom('referrals').select('id').where('request_id', '=', submitted.id).execute()).length, 0, 'nothing saved');
+      // On the page: the box is offered, and the error summary links to it.
+      const b = await browserAs(hub.practitioner.userId);
+      const page = await b.get(paths.request(submitted.id));
+      assert.match(page.body, /They have agreed to this referral/);
+      const refused = await b.post(`${paths.request(submitted.id)}/decision`, { decision: 'refer', serviceId: partner.serviceId, reason: 'Asked for a group' });
+      assert.equal(refused.statusCode, 400);
+      assert.match(refused.body, /href="#personAgreed"/);
+      const agreed = await b.post(`${paths.request(submitted.id)}/decision`, { decision: 'refer', serviceId: partner.serviceId, reason: 'Asked for a group', personAgreed: 'yes' });
+      assert.equal(agreed.statusCode, 303);
+      assert.equal((await referralOf(submitted.id)).status, 'sent');
+      const decision = await t.db.read.selectFrom('request_events').select('detail').where('request_id', '=', submitted.id).where('kind', '=', 'decision').executeTakeFirstOrThrow();
+      assert.deepEqual(JSON.parse(String(decision.detail)), { kind: 'refer', personAgreed: true });
+      // Someone who agreed to share at the start needs no box.
+      const willing = await submit(t.platform);
+      assert.doesNotMatch((await b.get(paths.request(willing.id))).body, /They have agreed to this referral/);
     });
 
     it('puts a referral nobody answers back to the hub after 5 working days, once', async () => {

@@ -159,7 +159,7 @@ export default async function queueRoutes(app: FastifyInstance, opts: { platform
         case 'signpost':
           return decide(platform, r.actor, r.params.id, { kind: 'signpost', serviceIds: ids, services, message: d.message ?? null }, r.ip);
         case 'refer':
-          return decide(platform, r.actor, r.params.id, { kind: 'refer', serviceId: ids[0]!, serviceName: services[0]!.name, reason: d.reason ?? '' }, r.ip);
+          return decide(platform, r.actor, r.params.id, { kind: 'refer', serviceId: ids[0]!, serviceName: services[0]!.name, reason: d.reason ?? '', personAgreed: d.personAgreed }, r.ip);
         case 'care-coordination':
           return decide(platform, r.actor, r.params.id, { kind: 'care-coordination', teamId: d.teamId ?? '', reason: d.reason ?? '' }, r.ip);
         case 'crisis':

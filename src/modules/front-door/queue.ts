@@ -190,7 +190,7 @@ export async function setNeedGroup(platform: Platform, actor: AccessActor, reque
 
 export type Decision =
   | { kind: 'signpost'; serviceIds: string[]; services: { name: string; phone?: string | null; url?: string | null }[]; message?: string | null }
-  | { kind: 'refer'; serviceId: string; serviceName: string; reason: string }
+  | { kind: 'refer'; serviceId: string; serviceName: string; reason: string; /** Needed when the request said no to sharing within the alliance: they agreed to this referral since. */ personAgreed?: boolean }
   | { kind: 'care-coordination'; teamId: string; reason: string }
   | { kind: 'crisis'; reason: string; /** The crisis episode's priority (MHSDS); when not given, emergency for a request flagged high risk, else very urgent. */ priority?: 'emergency' | 'very-urgent' | 'urgent' | 'routine' }
   | { kind: 'close'; reason: string };
@@ -212,6 +212,10 @@ export async function decide(platform: Platform, actor: AccessActor, requestId: 
       await sendSignpostSummary(platform, tx, r, decision);
       await updateRequest(tx, r.id, now, { decision: 'signpost', decision_detail: toJson({ serviceIds: decision.serviceIds }), status: 'closed', outcome: 'signposted', closed_at: at, owner_user_id: r.owner_user_id ?? user.userId });
     } else if (decision.kind === 'refer') {
+      // A referral shares who they are and how to reach them with the partner: not against their word.
+      if (!r.consent_to_share && !decision.personAgreed) {
+        throw new InputError([{ field: 'personAgreed', message: 'They did not agree to share their request within the alliance: ask them, and confirm they agreed to this referral' }]);
+      }
       const referralId = await insertReferral(tx, { requestId: r.id, personId: r.person_id, serviceId: decision.serviceId, referredBy: user.userId, reason: decision.reason, at: now });
       // The partner answers in "Referrals to your services" (partner-referrals.ts); no answer in 5 working days is put to the hub.
       await awaitAnswer(platform, tx, referralId, decision.serviceId, now);
@@ -248,7 +252,7 @@ export async function decide(platform: Platform, actor: AccessActor, requestId: 
     } else {
       await updateRequest(tx, r.id, now, { decision: 'close', decision_detail: toJson({ reason: decision.reason }), status: 'closed', outcome: `closed: ${decision.reason}`, closed_at: at });
     }
-    await addEvent(tx, r.id, now, user.userId, 'decision', { kind: decision.kind });
+    await addEvent(tx, r.id, now, user.userId, 'decision', decision.kind === 'refer' && !r.consent_to_share ? { kind: decision.kind, personAgreed: true } : { kind: decision.kind });
     await audit(tx, now, user, r, `front-door.request.decide.${decision.kind}`, address);
   });
 }

@@ -227,6 +227,8 @@ export const decisionSchema = z
     crisisPriority: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['emergency', 'very-urgent', 'urgent', 'routine'], { error: 'Choose a crisis priority from the list' }).optional()),
     reason: z.preprocess((v) => (v === '' ? undefined : v), freeText({ max: 2000, what: 'the reason' }).optional()),
     message: z.preprocess((v) => (v === '' ? undefined : v), freeText({ max: 2000, what: 'the message' }).optional()),
+    /** For a referral when the person did not agree to share their request within the alliance: they have agreed to this referral since. */
+    personAgreed: z.preprocess((v) => v === 'yes' || v === true, z.boolean()),
   })
   .superRefine((v, ctx) => {
     if (v.decision === 'signpost' && v.serviceIds.length === 0) ctx.addIssue({ code: 'custom', path: ['serviceIds'], message: 'Select at least one service to signpost to' });
