@@ -31,7 +31,7 @@ import { recordAudit } from '../../platform/access/audit.ts';
 import { findOrganisationsByIdOrName, findTeamsByIdOrName } from '../../platform/auth/store.ts';
 import type { Platform } from '../../platform/context.ts';
 import { dateOfBirth, freeText, nhsNumber, optional, personName, postcode, ukPhone } from '../../platform/http/fields.ts';
-import { LONDON } from '../../platform/time/calendar.ts';
+import { fromLondonWallClock } from '../../platform/time/calendar.ts';
 import { findOrCreatePerson } from '../people/index.ts';
 import { scheduleFollowUp } from './follow-up.ts';
 import { followUpOfDischarge } from './follow-up-store.ts';
@@ -68,11 +68,7 @@ export function parseDischargedAt(text: string): Date | null {
     const at = DateTime.fromISO(value, { setZone: true });
     return at.isValid ? at.toJSDate() : null;
   }
-  for (const format of ['yyyy-MM-dd HH:mm', "yyyy-MM-dd'T'HH:mm", 'yyyy-MM-dd HH:mm:ss', "yyyy-MM-dd'T'HH:mm:ss", 'dd/MM/yyyy HH:mm', 'dd/MM/yyyy HH:mm:ss']) {
-    const at = DateTime.fromFormat(value, format, { zone: LONDON });
-    if (at.isValid) return at.toJSDate();
-  }
-  return null;
+  return fromLondonWallClock(value);
 }
 
 /** "27/03/1990" as "1990-03-27"; anything else as it was (the date of birth rule then judges it). */

@@ -11,6 +11,7 @@ import { authorize, GRANTS } from '../../platform/access/policy.ts';
 import type { Platform } from '../../platform/context.ts';
 import type { CrisisPriority, DB } from '../../platform/db/tables.ts';
 import { dateOfBirthParts, freeText, nhsNumber, optional, personName, postcode, ukMobile, ukPhone } from '../../platform/http/fields.ts';
+import { fromLondonWallClock } from '../../platform/time/calendar.ts';
 import { ConflictError, type FormErrors, formErrors, InputError, NotFoundError, parseInput } from '../../platform/http/problems.ts';
 import { addedRef, type EntryAdded, type EntryNotice, type Involvement, peoplePaths, registerPersonSource, type TimelineEntry } from '../people/index.ts';
 import { addShift, DUTY_MANAGE, DUTY_ROLE_TEXT, DUTY_ROLES, dutyRota, FROM_TEXT, PRIORITY_TAG, removeShift, timeLeft } from './board.ts';
@@ -118,12 +119,11 @@ const feedbackSchema = z.object({
   comment: optional(freeText({ max: 2000, what: 'your comment' })),
 });
 
-/** A local date and time typed in a form ("2026-12-01T20:00", Europe/London) as an instant. */
-function londonDateTime(value: string): Date {
-  // Luxon would do; the Intl offset of that moment is enough and keeps this dependency-free.
-  const guess = new Date(`${value}:00Z`);
-  const offset = londonOffsetMinutes(guess);
-  return new Date(guess.getTime() - offset * 60_000);
+/** A local date and time typed in a form ("2026-12-01T20:00", Europe/London) as an instant; the form's schema has checked its shape. */
+function londonDateTime(value: string, field: string): Date {
+  const at = fromLondonWallClock(value);
+  if (!at) throw new InputError([{ field, message: 'Enter a real date and time' }]);
+  return at;
 }
 function londonOffsetMinutes(at: Date): number {
   const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', timeZoneName: 'shortOffset' }).formatToParts(at);
@@ -300,7 +300,7 @@ export default async function episodeRoutes(app: FastifyInstance, opts: { platfo
   action('responders-remove', responderSchema, (r, d) => unassignResponder(platform, r.actor, r.params.id, d.responder, r.ip));
   action('person', linkSchema(() => platform.clock.now()), (r, d) => linkPerson(platform, r.actor, r.params.id, d, r.ip));
   action('close', closeSchema, (r, d) => closeEpisode(platform, r.actor, r.params.id, { outcome: (d.outcome as never) ?? null, note: d.note ?? null, expectedVersion: d.version }, r.ip));
-  action('discharge', dischargeSchema, (r, d) => recordHospitalDischarge(platform, r.actor, r.params.id, londonDateTime(d.dischargedAt), r.ip));
+  action('discharge', dischargeSchema, (r, d) => recordHospitalDischarge(platform, r.actor, r.params.id, londonDateTime(d.dischargedAt, 'dischargedAt'), r.ip));
 
   // The duty rota: team leads of a crisis team add and remove shifts; the board shows tonight's.
   async function renderDuty(request: FastifyRequest, reply: FastifyReply, extra: { errors?: FormErrors; values?: Record<string, unknown>; status?: number } = {}) {
@@ -342,7 +342,7 @@ export default async function episodeRoutes(app: FastifyInstance, opts: { platfo
         }
         if (!(await teamResponders(tx, d.teamId)).some((m) => m.id === d.userId)) throw new InputError([{ field: 'userId', message: 'Choose someone in the team' }]);
         const now = platform.clock.now();
-        const id = await addShift(tx, { teamId: d.teamId, userId: d.userId, role: d.role as never, startsAt: londonDateTime(d.starts), endsAt: londonDateTime(d.ends), phone: d.phone ?? null, by: actor.userId, at: now });
+        const id = await addShift(tx, { teamId: d.teamId, userId: d.userId, role: d.role as never, startsAt: londonDateTime(d.starts, 'starts'), endsAt: londonDateTime(d.ends, 'ends'), phone: d.phone ?? null, by: actor.userId, at: now });
         await recordAudit(tx, { at: now, actorUserId: actor.userId, actorRole: 'team-lead', actorTeamId: d.teamId, action: 'crisis.duty.add', entityType: 'crisis-duty', entityId: id, outcome: 'success', address: request.ip });
       });
     } catch (error) {

@@ -12,7 +12,7 @@ import type { BankHolidayCheck } from './hours.ts';
 import { manageRoutes } from './manage-routes.ts';
 import { publicRoutes } from './routes.ts';
 import { fixedId, seedDirectoryDemo, seedDirectoryScale } from './seed.ts';
-import { loadServiceRecords, referralTeamsOf, releaseServiceCapacity, servicesOfPlatformOrganisations, setServiceCapacity, setServiceReferralTeam } from './store.ts';
+import { loadServiceRecords, referralTeamsOf, releaseServiceCapacity, serviceOwner, servicesOfPlatformOrganisations, setServiceCapacity, setServiceReferralTeam } from './store.ts';
 
 export type { ServiceRecord } from './model.ts';
 export type { ResultCard, ServiceSummary } from './directory.ts';
@@ -68,6 +68,12 @@ export async function serviceOwners(platform: Platform, ids: readonly string[]):
 export async function servicesRunBy(platform: Platform, organisationIds: readonly string[]): Promise<{ id: string; name: string; organisationId: string; referralTeamId: string | null }[]> {
   const rows = await servicesOfPlatformOrganisations(platform.db.read, organisationIds);
   return rows.map((r) => ({ id: r.id, name: r.name, organisationId: r.platform_organisation_id as string, referralTeamId: r.referral_team_id }));
+}
+
+/** Who answers a service's referrals: its alliance organisation, and the team it names (null: anyone of the organisation); undefined for no such service. */
+export async function referralAnswerer(platform: Platform, serviceId: string): Promise<{ organisationId: string | null; teamId: string | null } | undefined> {
+  const [owner, teams] = await Promise.all([serviceOwner(platform.db.read, serviceId), referralTeamsOf(platform.db.read, [serviceId])]);
+  return owner ? { organisationId: owner.platformOrganisationId, teamId: teams.get(serviceId) ?? null } : undefined;
 }
 
 /** Names the team that answers a service's referrals, for seeds and tests (a provider admin does it on the service's page: manage.ts). */

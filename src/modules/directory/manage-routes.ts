@@ -20,7 +20,7 @@ import {
 } from './manage.ts';
 import { ACCESS_ROUTES, BANK_HOLIDAY_RULES, SERVICE_STATUSES, type ServiceRecord } from './model.ts';
 import { paths } from './paths.ts';
-import { DAY_FIELDS, serviceFormSchema } from './schemas.ts';
+import { DAY_FIELDS, referralTeamSchema, serviceFormSchema } from './schemas.ts';
 import { listTaxonomyTerms, platformOrganisationNames, serviceHistory } from './store.ts';
 
 const DAY_LABELS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
@@ -110,14 +110,19 @@ export function manageRoutes(app: FastifyInstance, platform: Platform, effects: 
 
   app.post<{ Params: { id: string } }>(paths.manageReferralTeam, { config }, async (request, reply) => {
     const id = request.params.id;
-    const teamId = String((request.body as { referralTeamId?: unknown } | undefined)?.referralTeamId ?? '').trim();
+    // Refused: the service's page again, with the error summary and the team chosen.
+    const refuse = async (errors: FieldError[], values: Record<string, unknown>) => {
+      const record = await loadManaged(platform, request.actor, id);
+      return formPage(reply, { id, values: { ...formValues(record), ...values }, errors, history: await serviceHistory(platform.db.read, id), status: 400, record });
+    };
+    const parsed = parseInput(referralTeamSchema, request.body ?? {});
+    if (!parsed.ok) return refuse(parsed.fieldErrors, parsed.values);
+    const teamId = parsed.data.referralTeamId ?? '';
     try {
       await setReferralTeam(platform, effects, request.actor, id, teamId || null);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      const record = await loadManaged(platform, request.actor, id);
-      const history = await serviceHistory(platform.db.read, id);
-      return formPage(reply, { id, values: { ...formValues(record), referralTeamId: teamId }, errors: error.errors, history, status: 400, record });
+      return refuse(error.errors, { referralTeamId: teamId });
     }
     return reply.redirect(paths.manage, 303);
   });

@@ -16,6 +16,7 @@ import {
   directoryOrganisationFor,
   listTaxonomyTerms,
   loadServiceRecord,
+  referralTeamsOf,
   serviceOwner,
   servicesOfPlatformOrganisations,
   setServiceArchived,
@@ -307,8 +308,8 @@ export async function markReviewed(platform: Platform, effects: ManageEffects, a
 export async function referralTeamChoice(platform: Platform, actor: Actor, id: string): Promise<{ teams: { id: string; name: string }[]; current: string | null }> {
   const owner = await serviceOwner(platform.db.read, id);
   if (!owner?.platformOrganisationId || !authorize(actor, MANAGE, { organisationId: owner.platformOrganisationId })) throw new NotFoundError();
-  const [teams, current] = await Promise.all([teamsOfOrganisation(platform.db.read, owner.platformOrganisationId), servicesOfPlatformOrganisations(platform.db.read, [owner.platformOrganisationId])]);
-  return { teams, current: current.find((s) => s.id === id)?.referral_team_id ?? null };
+  const [teams, current] = await Promise.all([teamsOfOrganisation(platform.db.read, owner.platformOrganisationId), referralTeamsOf(platform.db.read, [id])]);
+  return { teams, current: current.get(id) ?? null };
 }
 
 /**

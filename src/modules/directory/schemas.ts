@@ -141,3 +141,6 @@ export const serviceFormSchema = z
   });
 
 export type ServiceForm = z.output<typeof serviceFormSchema>;
+
+/** The team that answers a service's referrals through Mutual: a team id, or empty for anyone of the organisation. */
+export const referralTeamSchema = z.object({ referralTeamId: z.string().trim().max(100).optional() });

@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Platform } from '../../platform/context.ts';
+import { parseJson } from '../../platform/db/ids.ts';
 import { freeText, optional } from '../../platform/http/fields.ts';
 import { type FormErrors, formErrors, InputError, parseInput } from '../../platform/http/problems.ts';
 import { paths } from './paths.ts';
@@ -43,7 +44,7 @@ export default async function partnerReferralRoutes(app: FastifyInstance, opts: 
       title: `Referral to ${seen.service.name}`,
       hideCrisisPanel: true,
       ...seen,
-      contact: seen.person?.contact_preferences ? JSON.parse(seen.person.contact_preferences) : null,
+      contact: parseJson<Record<string, unknown>>(seen.person?.contact_preferences ?? null),
       declineReasons: DECLINE_REASONS,
       errors: extra.errors,
       values: extra.values ?? {},

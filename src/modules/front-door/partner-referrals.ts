@@ -23,7 +23,7 @@ import { cancelTimers, scheduleTimer } from '../../platform/jobs/timers.ts';
 import { enqueueMessage } from '../../platform/notify/outbox.ts';
 import { endOfNextWorkingDay, OFFICE_HOURS } from '../../platform/time/calendar.ts';
 import { formatDateTime } from '../../platform/views/format.ts';
-import { serviceOwners, servicesRunBy } from '../directory/index.ts';
+import { referralAnswerer, servicesRunBy } from '../directory/index.ts';
 import { personSummary } from '../people/index.ts';
 import { paths } from './paths.ts';
 import {
@@ -111,12 +111,12 @@ const timerKey = (referralId: string) => `${UNANSWERED_TIMER}:${referralId}`;
  * waiting (its team leads, or its practitioners when it has no lead; no personal data: the service and
  * where to answer), and the timer that notices no answer is set.
  */
-export async function awaitAnswer(platform: Platform, tx: Tx, referralId: string, serviceId: string, sentAt: Date): Promise<void> {
+export async function awaitAnswer(platform: Platform, tx: Tx, referralId: string, service: { id: string; name: string }, sentAt: Date): Promise<void> {
   const dueBy = answerDueBy(sentAt);
   await scheduleTimer(tx, { kind: UNANSWERED_TIMER, dueAt: dueBy, payload: { referralId }, dedupeKey: timerKey(referralId) });
-  const owner = (await serviceOwners(platform, [serviceId])).get(serviceId);
-  if (!owner?.organisationId) return;
-  const where = owner.referralTeamId ? { teamId: owner.referralTeamId } : { organisationId: owner.organisationId };
+  const answerer = await referralAnswerer(platform, service.id);
+  if (!answerer?.organisationId) return;
+  const where = answerer.teamId ? { teamId: answerer.teamId } : { organisationId: answerer.organisationId };
   const leads = await accountsWithRole(tx, where, ['team-lead']);
   const to = leads.length ? leads : await accountsWithRole(tx, where, ['practitioner']);
   for (const account of to.slice(0, MAX_TOLD)) {
@@ -125,8 +125,8 @@ export async function awaitAnswer(platform: Platform, tx: Tx, referralId: string
       to: account.email,
       kind: 'front-door.referral-waiting',
       personalisation: {
-        subject: `A referral to ${owner.name} is waiting for your answer`,
-        body: `The front door has referred someone to ${owner.name}. Open "Referrals to your services" in ${platform.config.serviceName} (${platform.config.publicUrl}${paths.receivedReferrals}) and accept or decline it by ${formatDateTime(dueBy.toISOString())}.`,
+        subject: `A referral to ${service.name} is waiting for your answer`,
+        body: `The front door has referred someone to ${service.name}. Open "Referrals to your services" in ${platform.config.serviceName} (${platform.config.publicUrl}${paths.receivedReferrals}) and accept or decline it by ${formatDateTime(dueBy.toISOString())}.`,
       },
     });
   }
@@ -174,9 +174,9 @@ async function auditReferral(tx: Tx, at: Date, user: UserActor, role: string | n
 }
 
 /** A referral the actor's organisation receives, or 404 (a referral to another organisation's service looks the same as none). */
-async function referralFor(platform: Platform, db: Platform['db']['read'], actor: Actor, referralId: string, action: string, address?: string | null) {
+async function referralFor(platform: Platform, actor: Actor, referralId: string, action: string, address?: string | null) {
   const { user, services } = await servicesAnsweredBy(platform, actor);
-  const referral = await referralWithRequest(db, referralId);
+  const referral = await referralWithRequest(platform.db.read, referralId);
   const service = referral ? services.find((s) => s.id === referral.service_id) : undefined;
   if (!referral || !service) {
     if (referral) await platform.db.write((tx) => auditReferral(tx, platform.clock.now(), user, roleIn(user, null), action, referral, 'denied', address));
@@ -187,7 +187,7 @@ async function referralFor(platform: Platform, db: Platform['db']['read'], actor
 
 /** One referral for the service that receives it: the person's details and preferences, why and by whom; the view is audited. */
 export async function receivedReferral(platform: Platform, actor: Actor, referralId: string, address?: string | null) {
-  const { user, referral, service } = await referralFor(platform, platform.db.read, actor, referralId, 'front-door.referral.received.view', address);
+  const { user, referral, service } = await referralFor(platform, actor, referralId, 'front-door.referral.received.view', address);
   const person = await personSummary(platform.db.read, referral.person_id);
   await platform.db.write((tx) => auditReferral(tx, platform.clock.now(), user, roleIn(user, service.organisationId), 'front-door.referral.received.view', referral, 'success', address));
 
@@ -198,7 +198,7 @@ const CHANGED = 'This referral has changed since the page was opened: someone ma
 
 /** The receiving service answers: accept, decline with a reason, or complete. */
 export async function respondToReferral(platform: Platform, actor: Actor, referralId: string, response: Response, address?: string | null): Promise<void> {
-  const { user, referral, service } = await referralFor(platform, platform.db.read, actor, referralId, `front-door.referral.${response.action}`, address);
+  const { user, referral, service } = await referralFor(platform, actor, referralId, `front-door.referral.${response.action}`, address);
   const from: ReferralStatus[] = response.action === 'complete' ? ['accepted'] : ['sent'];
   if (!from.includes(referral.status)) throw new ConflictError(CHANGED);
   let note: string | null;

@@ -218,7 +218,7 @@ export async function decide(platform: Platform, actor: AccessActor, requestId: 
       }
       const referralId = await insertReferral(tx, { requestId: r.id, personId: r.person_id, serviceId: decision.serviceId, referredBy: user.userId, reason: decision.reason, at: now });
       // The partner answers in "Referrals to your services" (partner-referrals.ts); no answer in 5 working days is put to the hub.
-      await awaitAnswer(platform, tx, referralId, decision.serviceId, now);
+      await awaitAnswer(platform, tx, referralId, { id: decision.serviceId, name: decision.serviceName }, now);
       await updateRequest(tx, r.id, now, { decision: 'refer', decision_detail: toJson({ serviceId: decision.serviceId, serviceName: decision.serviceName }), status: 'arranging' });
     } else if (decision.kind === 'care-coordination') {
       // The named team's coordination opens in the same unit of work (care module), with a task for the team to name a key worker.

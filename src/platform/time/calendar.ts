@@ -86,6 +86,21 @@ export function openingHoursFromJson(text: string | null | undefined): OpeningHo
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const bankHolidayDates = new Set(shippedBankHolidays.map((e) => e.date));
 
+const WALL_CLOCK_FORMATS = ['yyyy-MM-dd HH:mm', "yyyy-MM-dd'T'HH:mm", 'yyyy-MM-dd HH:mm:ss', "yyyy-MM-dd'T'HH:mm:ss", 'dd/MM/yyyy HH:mm', 'dd/MM/yyyy HH:mm:ss'];
+
+/**
+ * A date and time on a London clock ("2026-11-28 14:30", "2026-11-28T14:30", "28/11/2026 14:30", with
+ * or without seconds) as an instant, whatever the season; null when it is none of those or no such time.
+ */
+export function fromLondonWallClock(text: string): Date | null {
+  const value = text.trim();
+  for (const format of WALL_CLOCK_FORMATS) {
+    const at = DateTime.fromFormat(value, format, { zone: LONDON });
+    if (at.isValid) return at.toJSDate();
+  }
+  return null;
+}
+
 /** The calendar date (YYYY-MM-DD) in London at an instant. */
 export function londonDate(at: Date): string {
   return DateTime.fromJSDate(at, { zone: LONDON }).toISODate()!;
