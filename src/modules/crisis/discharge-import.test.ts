@@ -213,7 +213,10 @@ for (const dialect of testDialects()) {
       const code = await runDischargeImport(t.platform, file(`${unique()},2026-12-10 12:00,,Cy,Dee${n},1990-01-01,,,,`), { organisation: await organisation(), team: a.crisisTeamId }, { out: (l) => lines.push(l), progress: null });
       assert.equal(code, 0);
       assert.match(lines.join('\n'), /followed up {3}1 \(a follow-up task due within 72 hours of each discharge; 1 new record, 0 marked/);
-      assert.ok(formatDischargeReport('x.csv', { read: 0, followedUp: 0, newPeople: 0, possibleDuplicates: 0, unchanged: 0, linked: 0, tooOld: 0, failed: 0, since: new Date(), rows: [] }).length > 0);
+      const empty = formatDischargeReport('x.csv', { read: 0, followedUp: 0, newPeople: 0, possibleDuplicates: 0, unchanged: 0, linked: 0, tooOld: 0, failed: 0, since: new Date('2026-11-01T00:00:00.000Z'), rows: [] }).join('\n');
+      assert.match(empty, /^Discharges from x\.csv\n {2}read {10}0\n/);
+      assert.match(empty, /too old {7}0 \(discharged before 1 November 2026 at 00:00: not imported\)/);
+      assert.doesNotMatch(empty, /Failed/, 'no failed section when nothing failed');
     });
   });
 }
